@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# make bench: speed and memory of oxbpf as ratios against Debian's libbpf,
+# measured on this machine in one run. Each benchmark is added by the issue
+# that brings the measured capability.
+set -u
+echo "no benchmarks yet"

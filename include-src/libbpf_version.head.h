@@ -1,0 +1,2 @@
+
+/* The version of the libbpf API this library provides (from Cargo.toml). */

@@ -1,0 +1,68 @@
+//! Functions of `libbpf_legacy.h`: pre-1.0 names kept for source compatibility.
+//!
+//! Thin `extern "C"` shims: argument checks, conversion and error mapping only.
+#![allow(unused_variables)]
+
+use crate::ffi::ctypes::*;
+use crate::not_implemented;
+use crate::ffi::api::btf_h::types::*;
+use crate::ffi::api::libbpf_h::types::*;
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_map__get_pin_path(map: *const bpf_map) -> *const c_char {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_program__get_expected_attach_type(prog: *const bpf_program) -> enum_bpf_attach_type {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_program__get_type(prog: *const bpf_program) -> enum_bpf_prog_type {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn btf__get_raw_data(btf: *const btf, size: *mut __u32) -> *const c_void {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn btf_ext__get_raw_data(btf_ext: *const btf_ext, size: *mut __u32) -> *const c_void {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_find_kernel_btf() -> *mut btf {
+    not_implemented!()
+}
+
+/// The error a pre-1.0 API encoded in a returned pointer: 0 for a valid
+/// pointer, `-errno` for NULL (libbpf 1.x returns NULL and sets errno), and
+/// the encoded value for an error pointer (`(void *)-EINVAL`), setting errno.
+#[no_mangle]
+pub extern "C" fn libbpf_get_error(ptr: *const c_void) -> c_long {
+    let value = ptr as isize;
+    if ptr.is_null() {
+        return -(errno::errno().0 as c_long);
+    }
+    if (-4095..0).contains(&value) {
+        errno::set_errno(errno::Errno(-(value as i32)));
+        return value as c_long;
+    }
+    0
+}
+
+/// Accepted for source compatibility: since libbpf 1.0 every strict
+/// behaviour is always on, so any mode is a no-op returning 0.
+#[no_mangle]
+pub extern "C" fn libbpf_set_strict_mode(mode: enum_libbpf_strict_mode) -> c_int {
+    0
+}

@@ -1,0 +1,4 @@
+//! Declarations of `libbpf_legacy.h`.
+
+pub mod legacy;
+pub mod types;

@@ -1,0 +1,129 @@
+//! Statistics, tokens and memlock (`libbpf.h`).
+//!
+//! Thin `extern "C"` shims: argument checks, conversion and error mapping only.
+#![allow(unused_variables)]
+
+use crate::ffi::ctypes::*;
+use crate::error::Error;
+use crate::not_implemented;
+use crate::ffi::api::libbpf_h::types::*;
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_attach_type_by_name(name: *const c_char, attach_type: *mut enum_bpf_attach_type) -> c_int {
+    not_implemented!()
+}
+
+/// The name of a `BPF_*` attach type (`"cgroup_inet_ingress"`), or NULL when unknown.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_bpf_attach_type_str(t: enum_bpf_attach_type) -> *const c_char {
+    crate::ffi::entry::ffi("libbpf_bpf_attach_type_str", || Ok(name_ptr(&crate::names::c::ATTACH_TYPES, t)))
+}
+
+/// The name of a `BPF_LINK_TYPE_*` value (`"raw_tracepoint"`), or NULL when unknown.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_bpf_link_type_str(t: enum_bpf_link_type) -> *const c_char {
+    crate::ffi::entry::ffi("libbpf_bpf_link_type_str", || Ok(name_ptr(&crate::names::c::LINK_TYPES, t)))
+}
+
+/// The name of a `BPF_MAP_TYPE_*` value (`"hash"`), or NULL when unknown.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_bpf_map_type_str(t: enum_bpf_map_type) -> *const c_char {
+    crate::ffi::entry::ffi("libbpf_bpf_map_type_str", || Ok(name_ptr(&crate::names::c::MAP_TYPES, t)))
+}
+
+/// The name of a `BPF_PROG_TYPE_*` value (`"socket_filter"`), or NULL when unknown.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_bpf_prog_type_str(t: enum_bpf_prog_type) -> *const c_char {
+    crate::ffi::entry::ffi("libbpf_bpf_prog_type_str", || Ok(name_ptr(&crate::names::c::PROG_TYPES, t)))
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_find_vmlinux_btf_id(name: *const c_char, attach_type: enum_bpf_attach_type) -> c_int {
+    not_implemented!()
+}
+
+/// The major version of the libbpf API this library implements (1).
+#[no_mangle]
+pub extern "C" fn libbpf_major_version() -> __u32 {
+    env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap_or(0)
+}
+
+/// The minor version of the libbpf API this library implements (8).
+#[no_mangle]
+pub extern "C" fn libbpf_minor_version() -> __u32 {
+    env!("CARGO_PKG_VERSION_MINOR").parse().unwrap_or(0)
+}
+
+/// The number of possible CPUs (read once from
+/// `/sys/devices/system/cpu/possible`): the size of per-CPU map values is this
+/// count times the rounded value size. Negative errno on failure.
+#[no_mangle]
+pub extern "C" fn libbpf_num_possible_cpus() -> c_int {
+    crate::ffi::entry::ffi("libbpf_num_possible_cpus", || Ok(crate::cpus::num_possible()? as c_int))
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_prog_type_by_name(name: *const c_char, prog_type: *mut enum_bpf_prog_type, expected_attach_type: *mut enum_bpf_attach_type) -> c_int {
+    not_implemented!()
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_register_prog_handler(sec: *const c_char, prog_type: enum_bpf_prog_type, exp_attach_type: enum_bpf_attach_type, opts: *const libbpf_prog_handler_opts) -> c_int {
+    not_implemented!()
+}
+
+/// Installs the callback every log message goes through and returns the
+/// previous one (the default prints warnings and info to stderr, honouring
+/// `LIBBPF_LOG_LEVEL=warn|info|debug`). NULL turns logging off. Safe to call
+/// from any thread.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_set_print(r#fn: libbpf_print_fn_t) -> libbpf_print_fn_t {
+    let f: Option<crate::log::PrintFn> = r#fn.map(|f| {
+        // SAFETY: the C prototype of libbpf_print_fn_t takes the level as an
+        // int-sized enum and the va_list as a pointer, as `PrintFn` does.
+        unsafe { core::mem::transmute::<_, crate::log::PrintFn>(f) }
+    });
+    // SAFETY: as above, in the other direction.
+    crate::log::set_print(f).map(|f| unsafe { core::mem::transmute::<crate::log::PrintFn, _>(f) })
+}
+
+/// Writes the text of an error code (a system errno or a `LIBBPF_ERRNO__*`
+/// code, either sign) into `buf`, always NUL-terminated. Returns 0, or for a
+/// system errno the result of `strerror_r()`; `-ERANGE` when a libbpf text was
+/// truncated; `-ENOENT` for an unknown libbpf code; `-EINVAL` for a NULL or
+/// empty buffer.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: size_t) -> c_int {
+    crate::ffi::entry::ffi("libbpf_strerror", || {
+        if buf.is_null() || size == 0 {
+            return Err(Error::INVAL);
+        }
+        // SAFETY: the caller passes a writable buffer of `size` bytes.
+        let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) };
+        match crate::error::strerror_into(err, out) {
+            ret if ret < 0 => Err(Error::new(ret)),
+            ret => Ok(ret),
+        }
+    })
+}
+
+/// Not implemented yet: fails with `EOPNOTSUPP`.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_unregister_prog_handler(handler_id: c_int) -> c_int {
+    not_implemented!()
+}
+
+/// The libbpf API version as a string, `"v<major>.<minor>"` (`"v1.8"`).
+#[no_mangle]
+pub extern "C" fn libbpf_version_string() -> *const c_char {
+    concat!("v", env!("CARGO_PKG_VERSION_MAJOR"), ".", env!("CARGO_PKG_VERSION_MINOR"), "\0").as_ptr().cast()
+}
+
+/// A table entry as a C string pointer, NULL past the table's end.
+fn name_ptr(table: &[std::ffi::CString], value: u32) -> *const c_char {
+    table.get(value as usize).map_or(core::ptr::null(), |s| s.as_ptr())
+}

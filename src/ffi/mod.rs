@@ -1,0 +1,9 @@
+//! The C boundary: thin `extern "C"` shims only. Each shim checks its
+//! arguments (NULL, opts `sz`), converts them, calls the core, and maps the
+//! result through [`entry::ffi`]. No logic lives here.
+
+pub mod api;
+pub mod ctypes;
+pub mod entry;
+pub mod opts;
+pub mod union_opts;
