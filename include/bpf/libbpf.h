@@ -1344,22 +1344,22 @@ struct bpf_linker *bpf_linker__new_fd(int fd, struct bpf_linker_opts *opts);
 struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether skeleton attaching attaches this (struct_ops) map.
  */
 bool bpf_map__autoattach(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map is created when its object loads (true by default).
  */
 bool bpf_map__autocreate(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * BTF type id of the key in the object's BTF (0: none or NULL map).
  */
 __u32 bpf_map__btf_key_type_id(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * BTF type id of the value in the object's BTF (0: none or NULL map).
  */
 __u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
 
@@ -1369,12 +1369,12 @@ __u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
 int bpf_map__delete_elem(const struct bpf_map *map, const void *key, size_t key_sz, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program set with `bpf_map__set_exclusive_program()`, or NULL.
  */
 struct bpf_program *bpf_map__exclusive_program(struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map's fd once created (or reused); -1 before, `-EINVAL` for NULL.
  */
 int bpf_map__fd(const struct bpf_map *map);
 
@@ -1387,32 +1387,35 @@ int bpf_map__get_next_key(const struct bpf_map *map,
                           size_t key_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Network device the map is offloaded to (0: none).
  */
 __u32 bpf_map__ifindex(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The initial image of a global data map (`*psize` set to its value
+ * size): a private copy before load, the map's live memory after load for
+ * mmap-able maps. NULL for other maps.
  */
 void *bpf_map__initial_value(const struct bpf_map *map, size_t *psize);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The inner map template of a map-in-map (NULL once the outer map is
+ * created); NULL with `errno = EINVAL` for other maps.
  */
 struct bpf_map *bpf_map__inner_map(struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map holds global data (`.data`, `.rodata`, `.bss`, `.kconfig`).
  */
 bool bpf_map__is_internal(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map is pinned (by this object) in bpffs.
  */
 bool bpf_map__is_pinned(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Key size in bytes.
  */
 __u32 bpf_map__key_size(const struct bpf_map *map);
 
@@ -1437,27 +1440,29 @@ int bpf_map__lookup_elem(const struct bpf_map *map,
                          __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The type-specific `map_extra` value.
  */
 __u64 bpf_map__map_extra(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creation flags (`BPF_F_*`).
  */
 __u32 bpf_map__map_flags(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Maximum number of entries.
  */
 __u32 bpf_map__max_entries(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map's name: its variable name, `<obj>.data`-style names for
+ * `.data`/`.rodata`/`.bss`, the section name for `.data.*`/`.rodata.*`.
+ * NULL for a NULL map.
  */
 const char *bpf_map__name(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * NUMA node the map is created on (with `BPF_F_NUMA_NODE`).
  */
 __u32 bpf_map__numa_node(const struct bpf_map *map);
 
@@ -1467,7 +1472,7 @@ __u32 bpf_map__numa_node(const struct bpf_map *map);
 int bpf_map__pin(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The path the map is (or will be) pinned at, or NULL.
  */
 const char *bpf_map__pin_path(const struct bpf_map *map);
 
@@ -1477,77 +1482,87 @@ const char *bpf_map__pin_path(const struct bpf_map *map);
 int bpf_map__reuse_fd(struct bpf_map *map, int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether skeleton attaching attaches this struct_ops map;
+ * `-EINVAL` for any other map.
  */
 int bpf_map__set_autoattach(struct bpf_map *map, bool autoattach);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether the map is created at load. `-EBUSY` once it exists.
  */
 int bpf_map__set_autocreate(struct bpf_map *map, bool autocreate);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Restricts the map to one program of the same object (the kernel
+ * checks the program's hash). `-EINVAL` once the map exists or for a
+ * program of another object.
  */
 int bpf_map__set_exclusive_program(struct bpf_map *map, struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the device to offload the map to. `-EBUSY` once the map exists.
  */
 int bpf_map__set_ifindex(struct bpf_map *map, __u32 ifindex);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the initial image of a global data map before load. `size`
+ * must equal the value size. `-EBUSY` once the map exists, `-EINVAL` for
+ * other maps or sizes.
  */
 int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Uses `fd` as the inner map template of a map-in-map (dropping the
+ * template from BTF). `-EINVAL` for other maps or when already set.
  */
 int bpf_map__set_inner_map_fd(struct bpf_map *map, int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the key size. `-EBUSY` once the map exists.
  */
 int bpf_map__set_key_size(struct bpf_map *map, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets `map_extra`. `-EBUSY` once the map exists.
  */
 int bpf_map__set_map_extra(struct bpf_map *map, __u64 map_extra);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the creation flags. `-EBUSY` once the map exists.
  */
 int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the maximum number of entries (rounded up to a power-of-2 number
+ * of pages for ring buffers). `-EBUSY` once the map exists.
  */
 int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the NUMA node. `-EBUSY` once the map exists.
  */
 int bpf_map__set_numa_node(struct bpf_map *map, __u32 numa_node);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets (or with NULL clears) the path the map is pinned at.
  */
 int bpf_map__set_pin_path(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the map type. `-EBUSY` once the map exists.
  */
 int bpf_map__set_type(struct bpf_map *map, enum bpf_map_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the value size; for a global data map the initial image is
+ * resized (kept contents, zero-filled growth) and the last variable of its
+ * BTF section, an array, follows. `-EBUSY` once the map exists,
+ * `-EOPNOTSUPP` for a mapped non-array map.
  */
 int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map type (`BPF_MAP_TYPE_*`).
  */
 enum bpf_map_type bpf_map__type(const struct bpf_map *map);
 
@@ -1567,12 +1582,14 @@ int bpf_map__update_elem(const struct bpf_map *map,
                          __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Value size in bytes.
  */
 __u32 bpf_map__value_size(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The attach type of an attachable built-in SEC() name (`cgroup/connect4`,
+ * `xdp`, ...). 0 on success; `-EINVAL` for unknown or non-attachable
+ * names and NULL arguments.
  */
 int libbpf_attach_type_by_name(const char *name, enum bpf_attach_type *attach_type);
 
@@ -1619,14 +1636,21 @@ __u32 libbpf_minor_version(void);
 int libbpf_num_possible_cpus(void);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program type and expected attach type a SEC() name stands for
+ * (custom handlers first, then libbpf's table). 0 on success; `-ESRCH`
+ * when nothing matches, `-EINVAL` for NULL arguments.
  */
 int libbpf_prog_type_by_name(const char *name,
                              enum bpf_prog_type *prog_type,
                              enum bpf_attach_type *expected_attach_type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Registers a custom SEC() handler: programs in sections matching `sec`
+ * (`"name"`, `"name+"` or `"name/"` forms; NULL for a fallback taking
+ * every unknown section) get `prog_type` and `exp_attach_type`, and the
+ * callbacks of `opts` are called at open, before load and to attach.
+ * Custom handlers are matched before libbpf's own. Returns the handler id
+ * (> 0); `-EBUSY` when a fallback exists already, `-EINVAL` for bad opts.
  */
 int libbpf_register_prog_handler(const char *sec,
                                  enum bpf_prog_type prog_type,
@@ -1651,7 +1675,9 @@ libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn);
 int libbpf_strerror(int err, char *buf, size_t size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes a handler registered with `libbpf_register_prog_handler()`.
+ * Objects opened before keep using it. 0 on success; `-EINVAL` for ids
+ * <= 0, `-ENOENT` for unknown ids.
  */
 int libbpf_unregister_prog_handler(int handler_id);
 
@@ -1711,27 +1737,30 @@ int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
 struct btf *bpf_object__btf(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the object's BTF in the kernel, or -1 when it has none loaded.
  */
 int bpf_object__btf_fd(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Closes an object: every program, map, BTF and token fd it holds is
+ * closed and every mapping unmapped. NULL (or an error pointer) is ignored.
  */
 void bpf_object__close(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map named `name` (a name starting with a dot is the section name
+ * of a global data map, such as `".rodata"`), or NULL with `errno = ENOENT`.
  */
 struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the map named `name`: -1 before the map is created,
+ * `-ENOENT` when there is no such map.
  */
 int bpf_object__find_map_fd_by_name(const struct bpf_object *obj, const char *name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program named `name`, or NULL with `errno = ENOENT`.
  */
 struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj,
                                                      const char *name);
@@ -1742,7 +1771,8 @@ struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *ob
 int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The kernel version the object carries (its `version` section, else the
+ * running kernel's); 0 for a NULL object.
  */
 unsigned int bpf_object__kversion(const struct bpf_object *obj);
 
@@ -1752,33 +1782,46 @@ unsigned int bpf_object__kversion(const struct bpf_object *obj);
 int bpf_object__load(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The object's name (at most 15 characters), or NULL with `errno =
+ * EINVAL` for a NULL object.
  */
 const char *bpf_object__name(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map after `map` (the first one when `map` is NULL); NULL at the end.
+ * NULL with `errno = EINVAL` for a NULL object or a map of another object.
  */
 struct bpf_map *bpf_object__next_map(const struct bpf_object *obj, const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program after `prog` (the first one when `prog` is
+ * NULL), skipping subprograms; NULL at the end. NULL with `errno =
+ * EINVAL` when `prog` belongs to another object.
  */
 struct bpf_program *bpf_object__next_program(const struct bpf_object *obj,
                                              struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF object file at `path` with default options (see
+ * `bpf_object__open_file()`). NULL with `errno` set on failure.
  */
 struct bpf_object *bpf_object__open(const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF ELF object at `path`: parses its programs, maps, BTF and
+ * relocations, nothing is created in the kernel yet. `opts` may be NULL.
+ * Returns the object, or NULL with `errno` set: `EINVAL` (NULL path, bad
+ * options), the file's open error, `LIBBPF_ERRNO__FORMAT` for a malformed
+ * object, `EOPNOTSUPP` for a legacy `SEC("maps")` section.
  */
 struct bpf_object *bpf_object__open_file(const char *path, const struct bpf_object_open_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens a BPF ELF object held in memory (`obj_buf_sz` bytes at
+ * `obj_buf`, not kept after the call). Its default name is
+ * `"<address>-<size>"` in hex unless `opts->object_name` says otherwise.
+ * Returns the object, or NULL with `errno` set (`EINVAL` for a NULL or
+ * empty buffer; otherwise as `bpf_object__open_file()`).
  */
 struct bpf_object *bpf_object__open_mem(const void *obj_buf,
                                         size_t obj_buf_sz,
@@ -1805,23 +1848,28 @@ int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
 int bpf_object__prepare(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map before `map` (the last one when `map` is NULL); NULL at the
+ * start. NULL with `errno = EINVAL` for a NULL object or a map of another
+ * object.
  */
 struct bpf_map *bpf_object__prev_map(const struct bpf_object *obj, const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program before `prog` (the last one when `prog` is
+ * NULL); NULL at the start. NULL with `errno = EINVAL` when `prog` belongs
+ * to another object.
  */
 struct bpf_program *bpf_object__prev_program(const struct bpf_object *obj,
                                              struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the kernel version passed when loading programs. `-EINVAL` once
+ * the object was loaded (or a load was attempted).
  */
 int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the BPF token the object uses, or -1 when it uses none.
  */
 int bpf_object__token_fd(const struct bpf_object *obj);
 
@@ -1950,12 +1998,12 @@ int bpf_program__assoc_struct_ops(struct bpf_program *prog,
                                   struct bpf_prog_assoc_struct_ops_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether skeleton attaching attaches this program (true by default).
  */
 bool bpf_program__autoattach(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the program is loaded with its object (false for `SEC("?...")`).
  */
 bool bpf_program__autoload(const struct bpf_program *prog);
 
@@ -1965,62 +2013,69 @@ bool bpf_program__autoload(const struct bpf_program *prog);
 int bpf_program__clone(struct bpf_program *prog, const struct bpf_prog_load_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The expected attach type passed at load (`BPF_*`).
  */
 enum bpf_attach_type bpf_program__expected_attach_type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's fd once loaded; `-ENOENT` before (or after a failed
+ * load), `-EINVAL` for NULL.
  */
 int bpf_program__fd(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Extra `BPF_F_*` load flags set with `bpf_program__set_flags()`.
  */
 __u32 bpf_program__flags(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The func_info records prepared for the kernel (after prepare), or NULL
+ * with `errno = EOPNOTSUPP` when there are none in `struct bpf_func_info` form.
  */
 struct bpf_func_info *bpf_program__func_info(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of func_info records prepared for the kernel (after prepare).
  */
 __u32 bpf_program__func_info_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of instructions of the program: its own before loading
+ * preparation, then with the subprograms it uses appended.
  */
 size_t bpf_program__insn_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's instructions (see `bpf_program__insn_cnt()`); after
+ * `bpf_object__prepare()` or load they are relocated. Valid until the
+ * instructions are changed or the object closed.
  */
 const struct bpf_insn *bpf_program__insns(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The line_info records prepared for the kernel (after prepare), or NULL
+ * with `errno = EOPNOTSUPP` when there are none in `struct bpf_line_info` form.
  */
 struct bpf_line_info *bpf_program__line_info(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of line_info records prepared for the kernel (after prepare).
  */
 __u32 bpf_program__line_info_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The log buffer set with `bpf_program__set_log_buf()` (its size in
+ * `*log_size`), or NULL.
  */
 const char *bpf_program__log_buf(const struct bpf_program *prog, size_t *log_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The verifier log level of this program (the object's by default).
  */
 __u32 bpf_program__log_level(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's name (its function name).
  */
 const char *bpf_program__name(const struct bpf_program *prog);
 
@@ -2030,7 +2085,7 @@ const char *bpf_program__name(const struct bpf_program *prog);
 int bpf_program__pin(struct bpf_program *prog, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's ELF section name, without the leading `?` of `SEC("?...")`.
  */
 const char *bpf_program__section_name(const struct bpf_program *prog);
 
@@ -2042,59 +2097,64 @@ int bpf_program__set_attach_target(struct bpf_program *prog,
                                    const char *attach_func_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether skeleton attaching attaches this program.
  */
 void bpf_program__set_autoattach(struct bpf_program *prog, bool autoattach);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether the program is loaded with its object. `-EINVAL` once
+ * the object was loaded.
  */
 int bpf_program__set_autoload(struct bpf_program *prog, bool autoload);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the expected attach type. `-EBUSY` once loaded.
  */
 int bpf_program__set_expected_attach_type(struct bpf_program *prog, enum bpf_attach_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets extra `BPF_F_*` load flags (replacing earlier ones). `-EBUSY` once loaded.
  */
 int bpf_program__set_flags(struct bpf_program *prog, __u32 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the network device to offload the program to (0: none).
  */
 void bpf_program__set_ifindex(struct bpf_program *prog, __u32 ifindex);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the program's instructions (copied). Meant for the
+ * `prog_prepare_load_fn` of a custom SEC() handler. `-EBUSY` once loaded.
  */
 int bpf_program__set_insns(struct bpf_program *prog,
                            struct bpf_insn *new_insns,
                            size_t new_insn_cnt);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets a buffer for this program's verifier log (it wins over the
+ * object's). `-EINVAL` for a size without buffer, `-EBUSY` once loaded.
  */
 int bpf_program__set_log_buf(struct bpf_program *prog, char *log_buf, size_t log_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the verifier log level of this program. `-EBUSY` once loaded.
  */
 int bpf_program__set_log_level(struct bpf_program *prog, __u32 log_level);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the program type; a different type drops the SEC() handler (other
+ * than the application's fallback handler). `-EBUSY` once loaded.
  */
 int bpf_program__set_type(struct bpf_program *prog, enum bpf_prog_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program type (`BPF_PROG_TYPE_*`), as its SEC() name implies unless set.
  */
 enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unloads the program: closes its fd and drops its prepared func/line
+ * info. The object keeps the program and can not load it again.
  */
 void bpf_program__unload(struct bpf_program *prog);
 

@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod ctypes;
+pub mod cstr;
 pub mod entry;
+pub mod handles;
 pub mod opts;
 pub mod union_opts;

@@ -7,6 +7,7 @@
 
 pub mod bpf;
 pub mod btf;
+pub mod bpf_enums;
 pub mod perf;
 
 pub use bpf::*;

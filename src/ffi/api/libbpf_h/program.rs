@@ -4,6 +4,7 @@
 #![allow(unused_variables)]
 
 use crate::ffi::ctypes::*;
+use crate::ffi::handles;
 use crate::not_implemented;
 use crate::ffi::api::bpf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
@@ -14,16 +15,24 @@ pub unsafe extern "C" fn bpf_program__assoc_struct_ops(prog: *mut bpf_program, m
     not_implemented!()
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Whether skeleton attaching attaches this program (true by default).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__autoattach(prog: *const bpf_program) -> bool {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__autoattach", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.autoattach)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Whether the program is loaded with its object (false for `SEC("?...")`).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__autoload(prog: *const bpf_program) -> bool {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__autoload", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.autoload)
+    })
 }
 
 /// Not implemented yet: fails with `EOPNOTSUPP`.
@@ -32,76 +41,141 @@ pub unsafe extern "C" fn bpf_program__clone(prog: *mut bpf_program, opts: *const
     not_implemented!()
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The expected attach type passed at load (`BPF_*`).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__expected_attach_type(prog: *const bpf_program) -> enum_bpf_attach_type {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__expected_attach_type", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.expected_attach_type)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program's fd once loaded; `-ENOENT` before (or after a failed
+/// load), `-EINVAL` for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__fd(prog: *const bpf_program) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__fd", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        p.raw_fd()
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Extra `BPF_F_*` load flags set with `bpf_program__set_flags()`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__flags(prog: *const bpf_program) -> __u32 {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__flags", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.prog_flags)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The func_info records prepared for the kernel (after prepare), or NULL
+/// with `errno = EOPNOTSUPP` when there are none in `struct bpf_func_info` form.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__func_info(prog: *const bpf_program) -> *mut bpf_func_info {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__func_info", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        if p.func_info.rec_size as usize != core::mem::size_of::<bpf_func_info>() {
+            return Err(crate::error::Error::NOT_SUPPORTED);
+        }
+        Ok(p.func_info.words.as_mut_ptr().cast())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Number of func_info records prepared for the kernel (after prepare).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__func_info_cnt(prog: *const bpf_program) -> __u32 {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__func_info_cnt", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.func_info.count())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Number of instructions of the program: its own before loading
+/// preparation, then with the subprograms it uses appended.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__insn_cnt(prog: *const bpf_program) -> size_t {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__insn_cnt", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.insns.len())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program's instructions (see `bpf_program__insn_cnt()`); after
+/// `bpf_object__prepare()` or load they are relocated. Valid until the
+/// instructions are changed or the object closed.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__insns(prog: *const bpf_program) -> *const bpf_insn {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__insns", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.insns.as_ptr())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The line_info records prepared for the kernel (after prepare), or NULL
+/// with `errno = EOPNOTSUPP` when there are none in `struct bpf_line_info` form.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__line_info(prog: *const bpf_program) -> *mut bpf_line_info {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__line_info", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        if p.line_info.rec_size as usize != core::mem::size_of::<bpf_line_info>() {
+            return Err(crate::error::Error::NOT_SUPPORTED);
+        }
+        Ok(p.line_info.words.as_mut_ptr().cast())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Number of line_info records prepared for the kernel (after prepare).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__line_info_cnt(prog: *const bpf_program) -> __u32 {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__line_info_cnt", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.line_info.count())
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The log buffer set with `bpf_program__set_log_buf()` (its size in
+/// `*log_size`), or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__log_buf(prog: *const bpf_program, log_size: *mut size_t) -> *const c_char {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__log_buf", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        if !log_size.is_null() {
+            // SAFETY: the caller passes a writable size_t.
+            unsafe { *log_size = p.log_buf.size };
+        }
+        Ok(p.log_buf.addr as *const c_char)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The verifier log level of this program (the object's by default).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__log_level(prog: *const bpf_program) -> __u32 {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__log_level", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.log_level)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program's name (its function name).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__name", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.name.as_ptr())
+    })
 }
 
 /// Not implemented yet: fails with `EOPNOTSUPP`.
@@ -110,10 +184,14 @@ pub unsafe extern "C" fn bpf_program__pin(prog: *mut bpf_program, path: *const c
     not_implemented!()
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program's ELF section name, without the leading `?` of `SEC("?...")`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const c_char {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__section_name", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.sec_name.as_ptr())
+    })
 }
 
 /// Not implemented yet: fails with `EOPNOTSUPP`.
@@ -122,70 +200,152 @@ pub unsafe extern "C" fn bpf_program__set_attach_target(prog: *mut bpf_program, 
     not_implemented!()
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Chooses whether skeleton attaching attaches this program.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_autoattach(prog: *mut bpf_program, autoattach: bool) {
-    not_implemented!()
+    // SAFETY: `prog` is NULL or a live program handle.
+    if let Ok(p) = unsafe { handles::prog_mut(prog) } {
+        p.autoattach = autoattach;
+    }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Chooses whether the program is loaded with its object. `-EINVAL` once
+/// the object was loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_autoload(prog: *mut bpf_program, autoload: bool) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_autoload", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        if state >= crate::object::State::Loaded {
+            return Err(crate::error::Error::INVAL);
+        }
+        p.autoload = autoload;
+        Ok(0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets the expected attach type. `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_expected_attach_type(prog: *mut bpf_program, r#type: enum_bpf_attach_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_expected_attach_type", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        if state >= crate::object::State::Loaded {
+            return Err(crate::error::Error::BUSY);
+        }
+        p.expected_attach_type = r#type;
+        Ok(0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets extra `BPF_F_*` load flags (replacing earlier ones). `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_flags(prog: *mut bpf_program, flags: __u32) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_flags", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        if state >= crate::object::State::Loaded {
+            return Err(crate::error::Error::BUSY);
+        }
+        p.prog_flags = flags;
+        Ok(0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets the network device to offload the program to (0: none).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_ifindex(prog: *mut bpf_program, ifindex: __u32) {
-    not_implemented!()
+    // SAFETY: `prog` is NULL or a live program handle.
+    if let Ok(p) = unsafe { handles::prog_mut(prog) } {
+        p.ifindex = ifindex;
+    }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Replaces the program's instructions (copied). Meant for the
+/// `prog_prepare_load_fn` of a custom SEC() handler. `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_insns(prog: *mut bpf_program, new_insns: *mut bpf_insn, new_insn_cnt: size_t) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_insns", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        let insns = if new_insn_cnt == 0 || new_insns.is_null() {
+            &[][..]
+        } else {
+            // SAFETY: the caller passes `new_insn_cnt` readable instructions.
+            unsafe { core::slice::from_raw_parts(new_insns, new_insn_cnt) }
+        };
+        p.set_insns(state, insns).map(|()| 0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets a buffer for this program's verifier log (it wins over the
+/// object's). `-EINVAL` for a size without buffer, `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_log_buf(prog: *mut bpf_program, log_buf: *mut c_char, log_size: size_t) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_log_buf", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        p.set_log_buf(state, crate::object::UserBuf { addr: log_buf as usize, size: log_size }).map(|()| 0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets the verifier log level of this program. `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_log_level(prog: *mut bpf_program, log_level: __u32) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_log_level", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        if state >= crate::object::State::Loaded {
+            return Err(crate::error::Error::BUSY);
+        }
+        p.log_level = log_level;
+        Ok(0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets the program type; a different type drops the SEC() handler (other
+/// than the application's fallback handler). `-EBUSY` once loaded.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_type(prog: *mut bpf_program, r#type: enum_bpf_prog_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_type", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let state = h.obj.state;
+        let p = &mut h.obj.programs[i];
+        p.set_type(state, r#type).map(|()| 0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program type (`BPF_PROG_TYPE_*`), as its SEC() name implies unless set.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__type(prog: *const bpf_program) -> enum_bpf_prog_type {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__type", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let p = unsafe { handles::prog_mut(prog) }?;
+        Ok(p.prog_type)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Unloads the program: closes its fd and drops its prepared func/line
+/// info. The object keeps the program and can not load it again.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__unload(prog: *mut bpf_program) {
-    not_implemented!()
+    // SAFETY: `prog` is NULL or a live program handle.
+    if let Ok(p) = unsafe { handles::prog_mut(prog) } {
+        p.unload();
+    }
 }
 
 /// Not implemented yet: fails with `EOPNOTSUPP`.
