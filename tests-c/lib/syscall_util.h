@@ -20,6 +20,8 @@
 #define I_LDX_W(dst, src, o) ((struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = (dst), .src_reg = (src), .off = (o) })
 #define I_STX_W(dst, src, o) ((struct bpf_insn){ .code = BPF_STX | BPF_MEM | BPF_W, .dst_reg = (dst), .src_reg = (src), .off = (o) })
 #define I_ST_W(dst, o, v) ((struct bpf_insn){ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = (dst), .off = (o), .imm = (v) })
+#define I_LDX_DW(dst, src, o) ((struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = (dst), .src_reg = (src), .off = (o) })
+#define I_JEQ_IMM(d, v, o) ((struct bpf_insn){ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = (d), .off = (o), .imm = (v) })
 #define I_CALL(fn) ((struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = (fn) })
 #define I_EXIT() ((struct bpf_insn){ .code = BPF_JMP | BPF_EXIT })
 /* 64-bit immediate load of a map fd (two instructions). */
@@ -56,6 +58,59 @@ static inline int fd_ok(int fd)
 	int fl = fcntl(fd, F_GETFD);
 
 	return fd > 2 && fl >= 0 && (fl & FD_CLOEXEC);
+}
+
+
+#include <stdlib.h>
+#include <linux/btf.h>
+
+/* The id of the vmlinux BTF type `name` of `kind` (0 if absent): a small
+ * walk over /sys/kernel/btf/vmlinux, independent of the library tested. */
+static inline __u32 vmlinux_btf_id(const char *name, unsigned kind)
+{
+	FILE *f = fopen("/sys/kernel/btf/vmlinux", "rb");
+	struct btf_header *h;
+	char *data = NULL;
+	size_t cap = 0, len = 0, n;
+	__u32 id = 0, found = 0;
+
+	if (!f)
+		return 0;
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 1 << 22;
+			data = realloc(data, cap);
+		}
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	h = (struct btf_header *)data;
+	const char *types = data + h->hdr_len + h->type_off, *end = types + h->type_len;
+	const char *strs = data + h->hdr_len + h->str_off;
+	for (const char *p = types; p < end && !found;) {
+		const struct btf_type *t = (const void *)p;
+		unsigned k = BTF_INFO_KIND(t->info), vlen = BTF_INFO_VLEN(t->info);
+
+		id++;
+		if (k == kind && strcmp(strs + t->name_off, name) == 0)
+			found = id;
+		p += sizeof(*t);
+		switch (k) {
+		case BTF_KIND_INT: p += 4; break;
+		case BTF_KIND_ARRAY: p += sizeof(struct btf_array); break;
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION: p += vlen * sizeof(struct btf_member); break;
+		case BTF_KIND_ENUM: p += vlen * sizeof(struct btf_enum); break;
+		case BTF_KIND_FUNC_PROTO: p += vlen * sizeof(struct btf_param); break;
+		case BTF_KIND_VAR: p += sizeof(struct btf_var); break;
+		case BTF_KIND_DATASEC: p += vlen * sizeof(struct btf_var_secinfo); break;
+		case BTF_KIND_DECL_TAG: p += sizeof(struct btf_decl_tag); break;
+		case 19 /* BTF_KIND_ENUM64 */: p += vlen * 12; break;
+		default: break;
+		}
+	}
+	free(data);
+	return found;
 }
 
 #endif
