@@ -1364,7 +1364,7 @@ __u32 bpf_map__btf_key_type_id(const struct bpf_map *map);
 __u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deletes an element; `key_sz` must be the key size.
  */
 int bpf_map__delete_elem(const struct bpf_map *map, const void *key, size_t key_sz, __u64 flags);
 
@@ -1379,7 +1379,9 @@ struct bpf_program *bpf_map__exclusive_program(struct bpf_map *map);
 int bpf_map__fd(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the key after `cur_key` (the first key when `cur_key` is NULL)
+ * into `next_key`; `key_sz` must be the key size. `-ENOENT` after the
+ * last key.
  */
 int bpf_map__get_next_key(const struct bpf_map *map,
                           const void *cur_key,
@@ -1420,7 +1422,8 @@ bool bpf_map__is_pinned(const struct bpf_map *map);
 __u32 bpf_map__key_size(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Looks up and deletes an element (the head of a queue or stack when the
+ * key size is 0), with the size checks of `bpf_map__lookup_elem()`.
  */
 int bpf_map__lookup_and_delete_elem(const struct bpf_map *map,
                                     const void *key,
@@ -1430,7 +1433,11 @@ int bpf_map__lookup_and_delete_elem(const struct bpf_map *map,
                                     __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Looks up `key` in a created map into `value`, after libbpf's size
+ * checks: `key_sz` must be the key size, `value_sz` the value size (for
+ * per-CPU maps, the value size rounded up to 8 times the number of
+ * possible CPUs, unless `BPF_F_CPU`/`BPF_F_ALL_CPUS`). `-ENOENT` before
+ * the map exists, `-EINVAL` on a size mismatch, else the kernel's answer.
  */
 int bpf_map__lookup_elem(const struct bpf_map *map,
                          const void *key,
@@ -1467,7 +1474,10 @@ const char *bpf_map__name(const struct bpf_map *map);
 __u32 bpf_map__numa_node(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the created map at `path`, or at its pin path when `path` is NULL
+ * (bpffs only; the parent directory is created). Pinning again at the
+ * same path succeeds. `-EINVAL` when the map has no fd, the paths
+ * conflict or none is known; `-EEXIST` when pinned elsewhere.
  */
 int bpf_map__pin(struct bpf_map *map, const char *path);
 
@@ -1477,7 +1487,9 @@ int bpf_map__pin(struct bpf_map *map, const char *path);
 const char *bpf_map__pin_path(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Makes the map a handle of the existing map `fd` (duplicated): its
+ * definition is taken from the kernel and the map is not created at load.
+ * 0 on success, a negative errno when `fd` is not a map.
  */
 int bpf_map__reuse_fd(struct bpf_map *map, int fd);
 
@@ -1567,12 +1579,13 @@ int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
 enum bpf_map_type bpf_map__type(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes the map's pin at `path` (or at its pin path when NULL).
  */
 int bpf_map__unpin(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates or updates an element, with the size checks of
+ * `bpf_map__lookup_elem()`.
  */
 int bpf_map__update_elem(const struct bpf_map *map,
                          const void *key,
@@ -1777,7 +1790,12 @@ int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts)
 unsigned int bpf_object__kversion(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads the object: prepares it if `bpf_object__prepare()` was not
+ * called (maps created, pinned maps reused or pinned, programs relocated),
+ * then loads every autoloaded program and fills prog arrays. On failure
+ * every map and program fd is closed and the object can not be loaded
+ * again. 0 on success, a negative errno otherwise (`-EINVAL` when loaded
+ * before).
  */
 int bpf_object__load(struct bpf_object *obj);
 
@@ -1828,22 +1846,31 @@ struct bpf_object *bpf_object__open_mem(const void *obj_buf,
                                         const struct bpf_object_open_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the object's maps and then its programs under `path` (see
+ * `bpf_object__pin_maps()` and `bpf_object__pin_programs()`).
  */
-int bpf_object__pin(struct bpf_object *object, const char *path);
+int bpf_object__pin(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins every created map at `<path>/<map name>` (dots in names become
+ * underscores), or each at its own pin path when `path` is NULL (maps
+ * without one are skipped). On failure the maps pinned so far are
+ * unpinned. `-ENOENT` for a NULL object or one not prepared yet; paths
+ * must be on bpffs (`-EINVAL`).
  */
 int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins every program at `<path>/<program name>`; on failure those pinned
+ * so far are unpinned. `-ENOENT` for a NULL or not loaded object.
  */
 int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Prepares the object without loading programs: BTF loaded, maps created
+ * (or reused), programs relocated — `bpf_program__insns()` then shows the
+ * final code and `bpf_program__clone()` can load copies. 0 on success;
+ * `-EINVAL` when prepared or loaded before; on failure every fd is closed.
  */
 int bpf_object__prepare(struct bpf_object *obj);
 
@@ -1874,17 +1901,19 @@ int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
 int bpf_object__token_fd(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins the object's programs and then its maps from under `path`.
  */
-int bpf_object__unpin(struct bpf_object *object, const char *path);
+int bpf_object__unpin(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins every map from `<path>/<map name>`, or from its own pin path
+ * when `path` is NULL. `-ENOENT` for a NULL object.
  */
 int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins every program from `<path>/<program name>`. `-ENOENT` for a
+ * NULL object.
  */
 int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
 
@@ -2008,7 +2037,12 @@ bool bpf_program__autoattach(const struct bpf_program *prog);
 bool bpf_program__autoload(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads another instance of a program of a prepared (or loaded) object
+ * and returns its fd, which the caller owns. Fields of `opts` left zero
+ * take the program's or object's values; func/line info triples must be
+ * all set or all zero; the log is only the caller's. The SEC() handler's
+ * load preparation runs as for a normal load. `-EINVAL` before
+ * `bpf_object__prepare()`, for NULL or bad opts.
  */
 int bpf_program__clone(struct bpf_program *prog, const struct bpf_prog_load_opts *opts);
 
@@ -2080,7 +2114,8 @@ __u32 bpf_program__log_level(const struct bpf_program *prog);
 const char *bpf_program__name(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the loaded program at `path` (on bpffs; missing parent directory
+ * created). `-EINVAL` when not loaded or not on bpffs.
  */
 int bpf_program__pin(struct bpf_program *prog, const char *path);
 
@@ -2159,7 +2194,8 @@ enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
 void bpf_program__unload(struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes the program's pin at `path`. `-EINVAL` when not loaded or not
+ * on bpffs.
  */
 int bpf_program__unpin(struct bpf_program *prog, const char *path);
 

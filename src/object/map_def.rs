@@ -349,3 +349,55 @@ mod tests {
         assert_eq!(m.user_name().as_bytes(), b".data.custom");
     }
 }
+
+impl Map {
+    /// libbpf's checks before an element operation on a created map: the
+    /// key size, and the value size (rounded up to 8 bytes times the
+    /// possible CPUs for per-CPU maps, unless `BPF_F_CPU`/`BPF_F_ALL_CPUS`
+    /// ask for one CPU's value). Returns the map fd.
+    pub fn check_elem_op(&self, created: bool, key_sz: usize, value_sz: Option<usize>, flags: u64) -> Result<RawFd> {
+        use crate::uapi::bpf_enums::elem_flags::{F_ALL_CPUS, F_CPU};
+        let name = self.name_str();
+        if !created {
+            return Err(Error::NOENT);
+        }
+        if self.def.key_size as usize != key_sz {
+            crate::pr_warn!("map '{name}': unexpected key size {key_sz} provided, expected {}", self.def.key_size);
+            return Err(Error::INVAL);
+        }
+        let Some(fd) = self.raw_fd() else {
+            crate::pr_warn!("map '{name}': can't use BPF map without FD (was it created?)");
+            return Err(Error::INVAL);
+        };
+        let Some(value_sz) = value_sz else { return Ok(fd) };
+        let vs = self.def.value_size;
+        if matches!(self.def.map_type, mt::PERCPU_ARRAY | mt::PERCPU_HASH | mt::LRU_PERCPU_HASH | mt::PERCPU_CGROUP_STORAGE) {
+            if flags & (F_CPU | F_ALL_CPUS) != 0 {
+                if flags & F_CPU != 0 && flags & F_ALL_CPUS != 0 {
+                    crate::pr_warn!("map '{name}': BPF_F_CPU and BPF_F_ALL_CPUS are mutually exclusive");
+                    return Err(Error::INVAL);
+                }
+                if vs as usize != value_sz {
+                    crate::pr_warn!(
+                        "map '{name}': unexpected value size {value_sz} provided for either BPF_F_CPU or BPF_F_ALL_CPUS, expected {vs}"
+                    );
+                    return Err(Error::INVAL);
+                }
+                return Ok(fd);
+            }
+            let ncpu = crate::cpus::num_possible()?;
+            let elem = (vs as usize).div_ceil(8) * 8;
+            if value_sz != ncpu * elem {
+                crate::pr_warn!(
+                    "map '{name}': unexpected value size {value_sz} provided for per-CPU map, expected {ncpu} * {elem} = {}",
+                    ncpu * elem
+                );
+                return Err(Error::INVAL);
+            }
+        } else if vs as usize != value_sz {
+            crate::pr_warn!("map '{name}': unexpected value size {value_sz} provided, expected {vs}");
+            return Err(Error::INVAL);
+        }
+        Ok(fd)
+    }
+}

@@ -13,16 +13,24 @@ use std::os::fd::{AsRawFd, OwnedFd};
 
 use crate::error::{Error, Result};
 
+pub mod create;
 pub mod elf;
+pub mod features;
+pub mod load;
 pub mod map_def;
 pub mod open;
+pub mod pin;
 pub mod program;
 pub mod reloc;
+pub mod sanitize;
 pub mod sec_def;
+pub mod sha256;
 pub mod subprog;
+pub mod verifier_log;
 
 pub use map_def::Map;
-pub use program::{Program, UserBuf};
+pub use crate::sys::usermem::UserMem;
+pub use program::Program;
 
 /// Access to an object whose C handle the application may re-enter while
 /// one of its callbacks runs: each access borrows the object only for the
@@ -36,6 +44,9 @@ pub trait ObjectCell {
 pub trait HandlerCalls {
     /// `prog_setup_fn(prog, cookie)`; returns the callback's result.
     fn setup(&self, prog: usize, func: usize, cookie: i64) -> i32;
+    /// `prog_prepare_load_fn(prog, opts, cookie)` with `attrs` as the opts;
+    /// returns the callback's result.
+    fn prepare_load(&self, prog: usize, func: usize, cookie: i64, attrs: &mut load::ProgLoadAttrs) -> i32;
 }
 
 /// Where an object is in its life: open (editable), prepared (maps
@@ -56,7 +67,7 @@ pub struct OpenOptions {
     pub pin_root_path: Option<String>,
     pub kconfig: Option<String>,
     pub btf_custom_path: Option<String>,
-    pub kernel_log_buf: UserBuf,
+    pub kernel_log_buf: UserMem,
     pub kernel_log_level: u32,
     pub bpf_token_path: Option<String>,
 }
@@ -102,11 +113,13 @@ pub struct Object {
     pub has_core_relos: bool,
     pub kconfig: Option<String>,
     pub btf_custom_path: Option<String>,
-    pub log_buf: UserBuf,
+    pub log_buf: UserMem,
     pub log_level: u32,
     pub token_path: Option<String>,
     pub token_fd: Option<OwnedFd>,
     pub btf_fd: Option<OwnedFd>,
+    /// Feature probes through the object's token (None: process-wide).
+    pub feat_cache: Option<Box<features::FeatureCache>>,
 }
 
 impl Object {

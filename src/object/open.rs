@@ -83,7 +83,7 @@ pub fn run_setup_callbacks<C: super::ObjectCell, H: super::HandlerCalls>(cell: &
 /// Opens an object from its bytes. `path` names a file-backed object (and
 /// derives its name); in-memory objects pass their name as `mem_name`.
 pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &OpenOptions) -> Result<Object> {
-    if opts.kernel_log_buf.size > u32::MAX as usize || (opts.kernel_log_buf.size != 0 && opts.kernel_log_buf.is_null()) {
+    if opts.kernel_log_buf.len() > u32::MAX as usize || (!opts.kernel_log_buf.is_empty() && opts.kernel_log_buf.is_null()) {
         return Err(Error::INVAL);
     }
     let token_path = match &opts.bpf_token_path {
@@ -130,6 +130,7 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         token_path,
         token_fd: None,
         btf_fd: None,
+        feat_cache: None,
     };
 
     let elf = Elf::parse(bytes, &obj.path)?;

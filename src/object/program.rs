@@ -6,25 +6,12 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::sys::usermem::UserMem;
 use crate::uapi::bpf_insn;
 
 use super::reloc::Reloc;
 use super::sec_def::SecDef;
 use super::State;
-
-/// A buffer owned by the application (an address and a size), such as a
-/// verifier log buffer. The object only passes it on to the kernel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct UserBuf {
-    pub addr: usize,
-    pub size: usize,
-}
-
-impl UserBuf {
-    pub fn is_null(&self) -> bool {
-        self.addr == 0
-    }
-}
 
 /// `.BTF.ext` records (func_info or line_info) of a program, in kernel
 /// form: instruction offsets counted in instructions, relative to the
@@ -76,7 +63,7 @@ pub struct Program {
     pub insns: Vec<bpf_insn>,
     /// Relocations against `insns`, sorted by instruction index.
     pub relos: Vec<Reloc>,
-    pub log_buf: UserBuf,
+    pub log_buf: UserMem,
     pub log_level: u32,
     pub fd: Option<OwnedFd>,
     pub autoload: bool,
@@ -118,7 +105,7 @@ impl Program {
             sub_insn_off: 0,
             insns,
             relos: Vec::new(),
-            log_buf: UserBuf::default(),
+            log_buf: UserMem::NONE,
             log_level,
             fd: None,
             autoload,
@@ -183,11 +170,11 @@ impl Program {
     }
 
     /// `bpf_program__set_log_buf()`.
-    pub fn set_log_buf(&mut self, state: State, buf: UserBuf) -> Result<()> {
-        if buf.size != 0 && buf.is_null() {
+    pub fn set_log_buf(&mut self, state: State, buf: UserMem) -> Result<()> {
+        if !buf.is_empty() && buf.is_null() {
             return Err(Error::INVAL);
         }
-        if self.log_buf.size > u32::MAX as usize {
+        if self.log_buf.len() > u32::MAX as usize {
             return Err(Error::INVAL);
         }
         if state >= State::Loaded {

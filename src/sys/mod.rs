@@ -8,6 +8,7 @@
 pub mod bpf;
 pub mod btf;
 pub mod fd;
+pub mod fs;
 pub mod info;
 pub mod link;
 pub mod map;
@@ -15,3 +16,5 @@ pub mod misc;
 pub mod mmap;
 pub mod obj;
 pub mod prog;
+pub mod process;
+pub mod usermem;

@@ -59,10 +59,19 @@ pub unsafe extern "C" fn bpf_map__btf_value_type_id(map: *const bpf_map) -> __u3
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Deletes an element; `key_sz` must be the key size.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__delete_elem(map: *const bpf_map, key: *const c_void, key_sz: size_t, flags: __u64) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__delete_elem", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        let created = r.owner.obj.map_is_created(r.idx) || r.inner;
+        let fd = r.map()?.check_elem_op(created, key_sz, None, flags)?;
+        // SAFETY: the caller passes buffers of the sizes it gives (checked
+        // above against the map's sizes).
+        let key = unsafe { bytes(key.cast(), key_sz) };
+        crate::bpf_api::object::map_delete(fd, key, flags).map(|()| 0)
+    })
 }
 
 /// The program set with `bpf_map__set_exclusive_program()`, or NULL.
@@ -87,10 +96,20 @@ pub unsafe extern "C" fn bpf_map__fd(map: *const bpf_map) -> c_int {
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Writes the key after `cur_key` (the first key when `cur_key` is NULL)
+/// into `next_key`; `key_sz` must be the key size. `-ENOENT` after the
+/// last key.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__get_next_key(map: *const bpf_map, cur_key: *const c_void, next_key: *mut c_void, key_sz: size_t) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__get_next_key", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        let created = r.owner.obj.map_is_created(r.idx) || r.inner;
+        let fd = r.map()?.check_elem_op(created, key_sz, None, 0)?;
+        // SAFETY: both keys are `key_sz` bytes (checked above).
+        let (cur, next) = unsafe { (bytes(cur_key.cast(), key_sz), bytes_mut(next_key.cast(), key_sz)) };
+        crate::bpf_api::object::map_next_key(fd, cur, next).map(|()| 0)
+    })
 }
 
 /// Network device the map is offloaded to (0: none).
@@ -170,16 +189,39 @@ pub unsafe extern "C" fn bpf_map__key_size(map: *const bpf_map) -> __u32 {
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Looks up and deletes an element (the head of a queue or stack when the
+/// key size is 0), with the size checks of `bpf_map__lookup_elem()`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__lookup_and_delete_elem(map: *const bpf_map, key: *const c_void, key_sz: size_t, value: *mut c_void, value_sz: size_t, flags: __u64) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__lookup_and_delete_elem", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        let created = r.owner.obj.map_is_created(r.idx) || r.inner;
+        let fd = r.map()?.check_elem_op(created, key_sz, Some(value_sz), flags)?;
+        // SAFETY: the caller passes buffers of the sizes it gives (checked
+        // above against the map's sizes).
+        let key = unsafe { bytes(key.cast(), key_sz) };
+        crate::bpf_api::object::map_lookup_and_delete(fd, key, unsafe { bytes_mut(value.cast(), value_sz) }, flags).map(|()| 0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Looks up `key` in a created map into `value`, after libbpf's size
+/// checks: `key_sz` must be the key size, `value_sz` the value size (for
+/// per-CPU maps, the value size rounded up to 8 times the number of
+/// possible CPUs, unless `BPF_F_CPU`/`BPF_F_ALL_CPUS`). `-ENOENT` before
+/// the map exists, `-EINVAL` on a size mismatch, else the kernel's answer.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__lookup_elem(map: *const bpf_map, key: *const c_void, key_sz: size_t, value: *mut c_void, value_sz: size_t, flags: __u64) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__lookup_elem", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        let created = r.owner.obj.map_is_created(r.idx) || r.inner;
+        let fd = r.map()?.check_elem_op(created, key_sz, Some(value_sz), flags)?;
+        // SAFETY: the caller passes buffers of the sizes it gives (checked
+        // above against the map's sizes).
+        let key = unsafe { bytes(key.cast(), key_sz) };
+        crate::bpf_api::object::map_lookup(fd, key, unsafe { bytes_mut(value.cast(), value_sz) }, flags).map(|()| 0)
+    })
 }
 
 /// The type-specific `map_extra` value.
@@ -239,10 +281,19 @@ pub unsafe extern "C" fn bpf_map__numa_node(map: *const bpf_map) -> __u32 {
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Pins the created map at `path`, or at its pin path when `path` is NULL
+/// (bpffs only; the parent directory is created). Pinning again at the
+/// same path succeeds. `-EINVAL` when the map has no fd, the paths
+/// conflict or none is known; `-EEXIST` when pinned elsewhere.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__pin(map: *mut bpf_map, path: *const c_char) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__pin", || {
+        // SAFETY: `map` is NULL or a live map handle; `path` NULL or a C string.
+        let r = unsafe { handles::map(map) }.inspect_err(|_| crate::pr_warn!("invalid map pointer"))?;
+        // SAFETY: as above.
+        let path = unsafe { crate::ffi::cstr::string(path) };
+        r.owner.obj.pin_map(r.idx, path.as_deref()).map(|()| 0)
+    })
 }
 
 /// The path the map is (or will be) pinned at, or NULL.
@@ -256,10 +307,16 @@ pub unsafe extern "C" fn bpf_map__pin_path(map: *const bpf_map) -> *const c_char
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Makes the map a handle of the existing map `fd` (duplicated): its
+/// definition is taken from the kernel and the map is not created at load.
+/// 0 on success, a negative errno when `fd` is not a map.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__reuse_fd(map: *mut bpf_map, fd: c_int) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__reuse_fd", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        crate::object::create::reuse_fd(r.map()?, fd).map(|()| 0)
+    })
 }
 
 /// Chooses whether skeleton attaching attaches this struct_ops map;
@@ -498,16 +555,32 @@ pub unsafe extern "C" fn bpf_map__type(map: *const bpf_map) -> enum_bpf_map_type
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Removes the map's pin at `path` (or at its pin path when NULL).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__unpin(map: *mut bpf_map, path: *const c_char) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__unpin", || {
+        // SAFETY: `map` is NULL or a live map handle; `path` NULL or a C string.
+        let r = unsafe { handles::map(map) }.inspect_err(|_| crate::pr_warn!("invalid map pointer"))?;
+        // SAFETY: as above.
+        let path = unsafe { crate::ffi::cstr::string(path) };
+        r.owner.obj.unpin_map(r.idx, path.as_deref()).map(|()| 0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Creates or updates an element, with the size checks of
+/// `bpf_map__lookup_elem()`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__update_elem(map: *const bpf_map, key: *const c_void, key_sz: size_t, value: *const c_void, value_sz: size_t, flags: __u64) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__update_elem", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let mut r = unsafe { handles::map(map) }?;
+        let created = r.owner.obj.map_is_created(r.idx) || r.inner;
+        let fd = r.map()?.check_elem_op(created, key_sz, Some(value_sz), flags)?;
+        // SAFETY: the caller passes buffers of the sizes it gives (checked
+        // above against the map's sizes).
+        let key = unsafe { bytes(key.cast(), key_sz) };
+        crate::bpf_api::object::map_update(fd, key.unwrap_or(&[]), unsafe { bytes(value.cast(), value_sz) }.unwrap_or(&[]), flags).map(|()| 0)
+    })
 }
 
 /// Value size in bytes.
@@ -519,4 +592,25 @@ pub unsafe extern "C" fn bpf_map__value_size(map: *const bpf_map) -> __u32 {
         let m = r.map()?;
         Ok(m.def.value_size)
     })
+}
+
+/// `len` bytes at `p` (None for NULL or 0 bytes).
+///
+/// # Safety
+/// `p` is NULL or readable for `len` bytes during the caller's use.
+unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
+    // SAFETY: per the contract.
+    (!p.is_null() && len != 0).then(|| unsafe { core::slice::from_raw_parts(p, len) })
+}
+
+/// `len` writable bytes at `p` (an empty slice for NULL).
+///
+/// # Safety
+/// `p` is NULL or writable for `len` bytes during the caller's use.
+unsafe fn bytes_mut<'a>(p: *mut u8, len: usize) -> &'a mut [u8] {
+    if p.is_null() || len == 0 {
+        return &mut [];
+    }
+    // SAFETY: per the contract.
+    unsafe { core::slice::from_raw_parts_mut(p, len) }
 }

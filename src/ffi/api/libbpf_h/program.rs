@@ -35,10 +35,57 @@ pub unsafe extern "C" fn bpf_program__autoload(prog: *const bpf_program) -> bool
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Loads another instance of a program of a prepared (or loaded) object
+/// and returns its fd, which the caller owns. Fields of `opts` left zero
+/// take the program's or object's values; func/line info triples must be
+/// all set or all zero; the log is only the caller's. The SEC() handler's
+/// load preparation runs as for a normal load. `-EINVAL` before
+/// `bpf_object__prepare()`, for NULL or bad opts.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__clone(prog: *mut bpf_program, opts: *const bpf_prog_load_opts) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__clone", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let p = h as *mut handles::ObjectHandle;
+        // SAFETY: `opts` is NULL or the caller's options.
+        let o = unsafe { crate::ffi::opts::read(opts) }?;
+        let info = |ptr: *const c_void, cnt: u32, rec: u32| crate::object::load::InfoSrc::User {
+            // SAFETY: the caller's records stay valid for the call.
+            mem: unsafe { crate::object::UserMem::new(ptr as usize, cnt as usize * rec as usize) },
+            cnt,
+            rec_size: rec,
+        };
+        // SAFETY: the fd array and log buffer stay valid for the call.
+        let (fd_array, log_buf) = unsafe {
+            (
+                crate::object::UserMem::new(o.fd_array as usize, o.fd_array_cnt as usize * 4),
+                crate::object::UserMem::new(o.log_buf as usize, o.log_size as usize),
+            )
+        };
+        let clone = crate::object::load::CloneOpts {
+            attrs: crate::object::load::ProgLoadAttrs {
+                expected_attach_type: o.expected_attach_type,
+                prog_btf_fd: o.prog_btf_fd,
+                prog_flags: o.prog_flags,
+                prog_ifindex: o.prog_ifindex,
+                kern_version: o.kern_version,
+                attach_btf_id: o.attach_btf_id,
+                attach_prog_fd: o.attach_prog_fd,
+                attach_btf_obj_fd: o.attach_btf_obj_fd,
+                fd_array,
+                fd_array_cnt: o.fd_array_cnt,
+                func_info: info(o.func_info, o.func_info_cnt, o.func_info_rec_size),
+                line_info: info(o.line_info, o.line_info_cnt, o.line_info_rec_size),
+                log_level: o.log_level,
+                log_buf,
+                token_fd: o.token_fd,
+            },
+            log_size: o.log_size,
+        };
+        let cell = handles::Cell(p);
+        let fd = crate::object::load::clone_program(&cell, &crate::ffi::api::libbpf_h::object::CHandlers(p), i, &clone)?;
+        Ok(crate::sys::fd::release(fd))
+    })
 }
 
 /// The expected attach type passed at load (`BPF_*`).
@@ -152,9 +199,9 @@ pub unsafe extern "C" fn bpf_program__log_buf(prog: *const bpf_program, log_size
         let p = unsafe { handles::prog_mut(prog) }?;
         if !log_size.is_null() {
             // SAFETY: the caller passes a writable size_t.
-            unsafe { *log_size = p.log_buf.size };
+            unsafe { *log_size = p.log_buf.len() };
         }
-        Ok(p.log_buf.addr as *const c_char)
+        Ok(p.log_buf.addr() as *const c_char)
     })
 }
 
@@ -178,10 +225,17 @@ pub unsafe extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Pins the loaded program at `path` (on bpffs; missing parent directory
+/// created). `-EINVAL` when not loaded or not on bpffs.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__pin(prog: *mut bpf_program, path: *const c_char) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__pin", || {
+        // SAFETY: `prog` is NULL or a live program handle; `path` a C string.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        // SAFETY: as above.
+        let path = unsafe { crate::ffi::cstr::string(path) }.ok_or(crate::error::Error::INVAL)?;
+        h.obj.pin_program(i, &path).map(|()| 0)
+    })
 }
 
 /// The program's ELF section name, without the leading `?` of `SEC("?...")`.
@@ -295,7 +349,10 @@ pub unsafe extern "C" fn bpf_program__set_log_buf(prog: *mut bpf_program, log_bu
         let (h, i) = unsafe { handles::program(prog) }?;
         let state = h.obj.state;
         let p = &mut h.obj.programs[i];
-        p.set_log_buf(state, crate::object::UserBuf { addr: log_buf as usize, size: log_size }).map(|()| 0)
+        // SAFETY: the application keeps its log buffer valid until the
+        // program is loaded (libbpf's contract).
+        let buf = unsafe { crate::object::UserMem::new(log_buf as usize, log_size) };
+        p.set_log_buf(state, buf).map(|()| 0)
     })
 }
 
@@ -348,8 +405,15 @@ pub unsafe extern "C" fn bpf_program__unload(prog: *mut bpf_program) {
     }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Removes the program's pin at `path`. `-EINVAL` when not loaded or not
+/// on bpffs.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__unpin(prog: *mut bpf_program, path: *const c_char) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__unpin", || {
+        // SAFETY: `prog` is NULL or a live program handle; `path` a C string.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        // SAFETY: as above.
+        let path = unsafe { crate::ffi::cstr::string(path) }.ok_or(crate::error::Error::INVAL)?;
+        h.obj.unpin_program(i, &path).map(|()| 0)
+    })
 }
