@@ -13,6 +13,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 
 use crate::error::{Error, Result};
 
+pub mod btf_info;
 pub mod create;
 pub mod elf;
 pub mod features;
@@ -25,6 +26,7 @@ pub mod reloc;
 pub mod sanitize;
 pub mod sec_def;
 pub mod sha256;
+pub mod skeleton;
 pub mod subprog;
 pub mod verifier_log;
 
