@@ -11,6 +11,7 @@
 #[macro_use]
 pub mod log;
 pub mod cpus;
+pub mod btf;
 pub mod error;
 pub mod ffi;
 pub mod names;

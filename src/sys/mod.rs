@@ -3,3 +3,5 @@
 
 pub mod bpf;
 pub mod fd;
+pub mod blob;
+pub mod btf;
