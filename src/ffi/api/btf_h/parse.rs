@@ -155,7 +155,9 @@ enum Mode {
 /// `path` is a NUL-terminated string or NULL; `base` NULL or a live handle;
 /// `ext_out` NULL or writable.
 unsafe fn parse_common(name: &str, path: *const c_char, base: *mut btf, ext_out: *mut *mut btf_ext, mode: Mode) -> *mut btf {
-    if !ext_out.is_null() {
+    // btf__parse() clears `*btf_ext` up front; btf__parse_elf() only sets it
+    // once the BTF is parsed (as libbpf does).
+    if !ext_out.is_null() && matches!(mode, Mode::Any) {
         // SAFETY: writable per the contract.
         unsafe { *ext_out = core::ptr::null_mut() };
     }
@@ -168,9 +170,9 @@ unsafe fn parse_common(name: &str, path: *const c_char, base: *mut btf, ext_out:
             Mode::Elf => Btf::parse_elf_file(path, base, want_ext)?,
             Mode::Any => Btf::parse_file(path, base, want_ext)?,
         };
-        if let Some(ext) = ext {
+        if want_ext {
             // SAFETY: `want_ext` means `ext_out` is writable.
-            unsafe { *ext_out = ext_into_c(ext) };
+            unsafe { *ext_out = ext.map_or(core::ptr::null_mut(), ext_into_c) };
         }
         Ok(btf_into_c(btf))
     })
