@@ -4,3 +4,4 @@
 # that brings the measured capability.
 set -u
 echo "no benchmarks yet"
+"$(dirname "$0")/btf.sh"
