@@ -19,8 +19,8 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 
-#define OPS 100000
-#define ROUNDS 21
+#define OPS 20000
+#define ROUNDS 101
 
 static double now_ns(void)
 {
