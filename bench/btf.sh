@@ -10,14 +10,19 @@ mkdir -p "$B"
 DEBIAN_LIB=$(ls /usr/lib/x86_64-linux-gnu/libbpf.so.1.* /usr/lib/*/libbpf.so.1.* 2>/dev/null | head -n 1)
 ROUNDS=${BTF_BENCH_ROUNDS:-20}
 
-gcc -O2 -Wall -I"$ROOT/include" "$ROOT/bench/btf_vmlinux.c" -o "$B/btf_vmlinux" -L"$ROOT/build" -lbpf || exit 1
+gcc -O2 -Wall -Werror -I"$ROOT/include" "$ROOT/bench/btf_vmlinux.c" -o "$B/btf_vmlinux" -L"$ROOT/build" -lbpf || exit 1
 [ -n "$DEBIAN_LIB" ] || { echo "btf: Debian's libbpf1 is not installed"; exit 1; }
 
 # Alternate the libraries over a few runs and keep each one's best.
+# one <libdir>: "<best us> <peak RSS KiB> <lookups found>"
+one() {
+	LD_LIBRARY_PATH="$1" "$B/btf_vmlinux" "$ROUNDS" |
+		awk '/^RESULT/ { t = int($3 / 1000) } /^RSS_KIB/ { r = $2 } /^FOUND/ { f = $2 } END { print t, r, f }'
+}
 best_ours="" best_deb="" rss_ours="" rss_deb=""
 for _ in 1 2 3; do
-	read -r t_o rss_o found_o _ < <(LD_LIBRARY_PATH="$ROOT/build" "$B/btf_vmlinux" "$ROUNDS")
-	read -r t_d rss_d found_d _ < <(LD_LIBRARY_PATH="$(dirname "$DEBIAN_LIB")" "$B/btf_vmlinux" "$ROUNDS")
+	read -r t_o rss_o found_o < <(one "$ROOT/build")
+	read -r t_d rss_d found_d < <(one "$(dirname "$DEBIAN_LIB")")
 	[ "$found_o" = "$found_d" ] || { echo "btf: lookups disagree ($found_o vs $found_d)"; exit 1; }
 	[ -z "$best_ours" ] || [ "$t_o" -lt "$best_ours" ] && best_ours=$t_o
 	[ -z "$best_deb" ] || [ "$t_d" -lt "$best_deb" ] && best_deb=$t_d

@@ -3,7 +3,8 @@
  * per round, load the running kernel's BTF (btf__load_vmlinux_btf), walk
  * every type (type, name, members), do 1,000 btf__find_by_name_kind()
  * lookups of named types spread over the whole id range, free it. Prints
- * the best round's time in microseconds and the process's peak RSS in KiB.
+ * the best round's time ("RESULT btf_vmlinux <ns>", a row of make bench's
+ * table) and the process's peak RSS ("RSS_KIB <KiB>").
  */
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
 			best = dt;
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%.0f %ld %d %llu\n", best, ru.ru_maxrss, found / rounds, sink % 7);
+	printf("RESULT btf_vmlinux %.0f\nRSS_KIB %ld\nFOUND %d\nSINK %llu\n", best * 1000, ru.ru_maxrss, found / rounds,
+	       sink % 7);
 	return 0;
 }

@@ -17,7 +17,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -34,22 +33,11 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* bpf_btf_get_info_by_fd(), falling back to the raw command while bpf.h's
- * object-info functions are not in this build yet. */
 static int btf_info(int fd, struct bpf_btf_info *info)
 {
 	__u32 len = sizeof(*info);
-	union bpf_attr attr;
-	int err;
 
-	err = bpf_btf_get_info_by_fd(fd, info, &len);
-	if (err != -EOPNOTSUPP)
-		return err;
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(*info);
-	attr.info.info = (unsigned long)info;
-	return syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) ? -errno : 0;
+	return bpf_btf_get_info_by_fd(fd, info, &len);
 }
 
 static struct btf *every_kind(void)

@@ -28,7 +28,7 @@ OURS=$ROOT/build/libbpf.so.1
 ABI_DIR=${OXBPF_ABI_DIR:-$ROOT/../shared/abi}
 FILTER=${1:-}
 CLANG=${CLANG:-clang-19}
-mkdir -p "$B/bin" "$B/progs" "$LOGS" "$B/abi"
+mkdir -p "$B/bin" "$B/progs" "$LOGS" "$B/abi" "$B/alone"
 
 pass=0 fail=0 skip=0
 failed_names=()
@@ -104,14 +104,36 @@ if selected "abi"; then
 		sk "abi: checks" "no ABI description at $ABI_DIR"
 	fi
 	for h in libbpf bpf btf libbpf_common libbpf_legacy libbpf_version; do
-		printf '#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" > "$B/abi/alone_$h.c"
-		if gcc -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/include" -c "$B/abi/alone_$h.c" -o /dev/null > "$LOGS/alone-$h.log" 2>&1 &&
-			g++ -Wall -Werror -I"$ROOT/include" -x c++ -c "$B/abi/alone_$h.c" -o /dev/null >> "$LOGS/alone-$h.log" 2>&1; then
+		printf '#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" > "$B/alone/$h.c"
+		if gcc -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/include" -c "$B/alone/$h.c" -o /dev/null > "$LOGS/alone-$h.log" 2>&1 &&
+			g++ -Wall -Werror -I"$ROOT/include" -x c++ -c "$B/alone/$h.c" -o /dev/null >> "$LOGS/alone-$h.log" 2>&1; then
 			ok "abi: bpf/$h.h compiles on its own (C, C++)"
 		else
 			ko "abi: bpf/$h.h compiles on its own (C, C++)" "$LOGS/alone-$h.log"
 		fi
 	done
+fi
+
+# 3b. make install lays out libbpf's install layout, and a program builds
+#     against the installed headers and library.
+if selected "install"; then
+	dest=$B/destdir
+	rm -rf "$dest"
+	if make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/opt/oxbpf LIBDIR=/opt/oxbpf/lib \
+		INCLUDEDIR=/opt/oxbpf/inc > "$LOGS/install.log" 2>&1 &&
+		[ -x "$dest/opt/oxbpf/lib/libbpf.so.1.8.0" ] && [ -L "$dest/opt/oxbpf/lib/libbpf.so.1" ] &&
+		[ -L "$dest/opt/oxbpf/lib/libbpf.so" ] && [ -f "$dest/opt/oxbpf/inc/bpf/libbpf.h" ] &&
+		[ -f "$dest/opt/oxbpf/inc/bpf/libbpf_version.h" ] &&
+		grep -q '^libdir=/opt/oxbpf/lib$' "$dest/opt/oxbpf/lib/pkgconfig/libbpf.pc" &&
+		grep -q '^includedir=/opt/oxbpf/inc$' "$dest/opt/oxbpf/lib/pkgconfig/libbpf.pc" &&
+		gcc -Wall -Werror -I"$dest/opt/oxbpf/inc" "$ROOT/examples/demo.c" -o "$B/bin/demo-installed" \
+			-L"$dest/opt/oxbpf/lib" -lbpf -ldl >> "$LOGS/install.log" 2>&1 &&
+		LD_LIBRARY_PATH="$dest/opt/oxbpf/lib" "$B/bin/demo-installed" >> "$LOGS/install.log" 2>&1 &&
+		grep -q "libbpf v1.8 from $dest/opt/oxbpf/lib/libbpf.so.1" "$LOGS/install.log"; then
+		ok "install: DESTDIR/PREFIX/LIBDIR/INCLUDEDIR layout, pkg-config, a program builds and runs on it"
+	else
+		ko "install: layout" "$LOGS/install.log"
+	fi
 fi
 
 # 4. BPF objects.

@@ -44,23 +44,21 @@ impl Btf {
             return Err(Error::EXIST);
         }
         let LoadOptions { mut log_buf, mut log_level, token_fd } = opts;
+        crate::bpf_api::memlock::bump().ok();
         let raw = self.raw_data_native();
         let mut own: Vec<u8> = Vec::new();
         let flags = if token_fd != 0 { BPF_F_TOKEN_FD } else { 0 };
         let res = loop {
-            let mut lo = sys::btf::LoadOpts { flags, token_fd, ..Default::default() };
-            if log_level != 0 {
-                lo.log_level = log_level;
-                lo.log = match log_buf.as_deref_mut() {
-                    Some(buf) => Some(buf),
-                    None => {
-                        let size = if own.is_empty() { LOG_BUF_SIZE } else { own.len() * 2 };
-                        own = vec![0u8; size];
-                        Some(&mut own[..])
-                    }
-                };
-            }
-            match sys::btf::load(raw, &mut lo) {
+            let log: Option<&mut [u8]> = if log_level == 0 {
+                None
+            } else if let Some(buf) = log_buf.as_deref_mut() {
+                Some(buf)
+            } else {
+                let size = if own.is_empty() { LOG_BUF_SIZE } else { own.len() * 2 };
+                own = vec![0u8; size];
+                Some(&mut own[..])
+            };
+            match sys::btf::load_with_log(raw, log, log_level, flags, token_fd).0 {
                 Ok(fd) => break Ok(fd),
                 Err(_) if log_level == 0 => log_level = 1,
                 Err(e) if log_buf.is_none() && e.errno() == libc::ENOSPC && own.len() <= (u32::MAX / 2) as usize => {}
@@ -89,11 +87,11 @@ impl Btf {
 
     /// Reads the BTF of the kernel object behind `fd` (split on `base`).
     pub fn from_kernel_fd(fd: BorrowedFd<'_>, base: Option<Arc<Btf>>) -> Result<Btf> {
-        let info = sys::btf::get_info(fd, None)?;
+        let info = sys::btf::info(fd, None)?;
         let mut size = info.btf_size as usize;
         loop {
             let mut buf = vec![0u8; size];
-            let info = sys::btf::get_info(fd, Some(&mut buf))?;
+            let info = sys::btf::info(fd, Some(&mut buf))?;
             if info.btf_size as usize <= size {
                 buf.truncate(info.btf_size as usize);
                 return Btf::parse_maybe_split(&buf, base);
@@ -106,7 +104,7 @@ impl Btf {
     /// Reads kernel BTF object `id` (split on `base`, as module BTF is on
     /// vmlinux). The fd used is not kept.
     pub fn load_from_kernel_by_id(id: u32, base: Option<Arc<Btf>>) -> Result<Btf> {
-        let fd = sys::btf::get_fd_by_id(id)?;
+        let fd = sys::obj::fd_by_id(sys::obj::IdKind::Btf, id, 0, 0)?;
         Btf::from_kernel_fd(fd.as_fd(), base)
     }
 

@@ -1,106 +1,97 @@
-//! `bpf(2)` commands on BTF objects: load, open by id, query info.
+//! `BPF_BTF_LOAD`: handing raw BTF to the kernel.
 
-use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
-use super::bpf::{bpf, bpf_fd, cmd, ptr_to_u64};
 use crate::error::Result;
+use crate::impl_attr;
+use crate::sys::bpf::{self, cmd};
 
-/// `union bpf_attr` for `BPF_BTF_LOAD`.
+/// Attributes of `BPF_BTF_LOAD`.
 #[repr(C)]
-#[derive(Default)]
-struct BtfLoadAttr {
-    btf: u64,
-    btf_log_buf: u64,
-    btf_size: u32,
-    btf_log_size: u32,
-    btf_log_level: u32,
-    btf_log_true_size: u32,
-    btf_flags: u32,
-    btf_token_fd: u32,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BtfLoadAttr {
+    /// Address of the raw BTF (header, types, strings).
+    pub btf: u64,
+    pub btf_log_buf: u64,
+    pub btf_size: u32,
+    pub btf_log_size: u32,
+    pub btf_log_level: u32,
+    /// Output: the size the whole log needs.
+    pub btf_log_true_size: u32,
+    pub btf_flags: u32,
+    pub btf_token_fd: i32,
+}
+impl_attr!(BtfLoadAttr, btf_token_fd: i32);
+
+/// One `BPF_BTF_LOAD`; returns the BTF object fd. `btf_log_true_size` is
+/// written back into `attr`.
+///
+/// # Safety
+/// `btf` is readable for `btf_size` bytes, `btf_log_buf` writable for
+/// `btf_log_size` bytes.
+pub unsafe fn load(attr: &mut BtfLoadAttr) -> Result<OwnedFd> {
+    // SAFETY: forwarded contract.
+    unsafe { bpf::call_fd(cmd::BPF_BTF_LOAD, attr) }
 }
 
-/// What to load and how.
-#[derive(Default)]
-pub struct LoadOpts<'a> {
-    /// Verifier log buffer (NUL-terminated by the kernel).
-    pub log: Option<&'a mut [u8]>,
-    pub log_level: u32,
-    /// `BPF_F_TOKEN_FD` and friends.
-    pub flags: u32,
-    pub token_fd: i32,
-    /// Set to the size the full log needs (when the kernel reports it).
-    pub log_true_size: u32,
-}
-
-/// `BPF_BTF_LOAD`: loads raw BTF, returning the new BTF object's fd.
-pub fn load(data: &[u8], opts: &mut LoadOpts<'_>) -> Result<OwnedFd> {
-    let mut attr = BtfLoadAttr {
-        btf: ptr_to_u64(data.as_ptr()),
-        btf_size: data.len() as u32,
-        btf_flags: opts.flags,
-        btf_token_fd: opts.token_fd as u32,
+/// Loads `data` with no log: the safe form for Rust callers.
+pub fn load_bytes(data: &[u8], btf_flags: u32, token_fd: i32) -> Result<OwnedFd> {
+    let mut a = BtfLoadAttr {
+        btf: bpf::ptr_to_u64(data.as_ptr()),
+        btf_size: u32::try_from(data.len())?,
+        btf_flags,
+        btf_token_fd: token_fd,
         ..Default::default()
     };
-    if let Some(log) = opts.log.as_deref_mut() {
-        attr.btf_log_buf = ptr_to_u64(log.as_mut_ptr());
-        attr.btf_log_size = log.len().min(u32::MAX as usize) as u32;
-        attr.btf_log_level = opts.log_level;
+    // SAFETY: `data` is readable for its length; there is no log buffer.
+    unsafe { load(&mut a) }
+}
+
+const _: () = {
+    use crate::sys::bpf::Attr;
+    assert!(BtfLoadAttr::SIZE == 40);
+};
+
+/// Loads `data` with `log` (if any) as the log buffer at `log_level` (0:
+/// no log), `btf_flags` and `token_fd`: the safe form for the BTF core.
+/// Returns the fd or the error, and the size the full log needs.
+pub fn load_with_log(
+    data: &[u8],
+    log: Option<&mut [u8]>,
+    log_level: u32,
+    btf_flags: u32,
+    token_fd: i32,
+) -> (Result<OwnedFd>, u32) {
+    let mut a = BtfLoadAttr {
+        btf: bpf::ptr_to_u64(data.as_ptr()),
+        btf_size: data.len().min(u32::MAX as usize) as u32,
+        btf_flags,
+        btf_token_fd: token_fd,
+        ..Default::default()
+    };
+    if let Some(buf) = log.filter(|_| log_level != 0) {
+        a.btf_log_buf = bpf::ptr_to_u64(buf.as_mut_ptr());
+        a.btf_log_size = buf.len().min(u32::MAX as usize) as u32;
+        a.btf_log_level = log_level;
     }
-    let res = bpf_fd(cmd::BPF_BTF_LOAD, &mut attr);
-    opts.log_true_size = attr.btf_log_true_size;
-    res
+    // SAFETY: `data` is readable for its length, the log buffer (if any)
+    // writable for its length; both outlive the call.
+    let res = unsafe { load(&mut a) };
+    (res, a.btf_log_true_size)
 }
 
-/// `union bpf_attr` for `BPF_BTF_GET_FD_BY_ID`.
-#[repr(C)]
-#[derive(Default)]
-struct GetFdByIdAttr {
-    id: u32,
-    next_id: u32,
-    open_flags: u32,
-}
-
-/// `BPF_BTF_GET_FD_BY_ID`: opens the kernel BTF object `id`.
-pub fn get_fd_by_id(id: u32) -> Result<OwnedFd> {
-    let mut attr = GetFdByIdAttr { id, ..Default::default() };
-    bpf_fd(cmd::BPF_BTF_GET_FD_BY_ID, &mut attr)
-}
-
-/// `union bpf_attr` for `BPF_OBJ_GET_INFO_BY_FD`.
-#[repr(C)]
-#[derive(Default)]
-struct InfoAttr {
-    bpf_fd: u32,
-    info_len: u32,
-    info: u64,
-}
-
-/// `struct bpf_btf_info`.
-#[repr(C, align(8))]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct BtfInfo {
-    pub btf: u64,
-    pub btf_size: u32,
-    pub id: u32,
-    pub name: u64,
-    pub name_len: u32,
-    pub kernel_btf: u32,
-}
-
-/// `BPF_OBJ_GET_INFO_BY_FD` on a BTF fd. When `data` is given, the kernel
-/// copies up to its length of raw BTF into it; `info.btf_size` is the full
-/// size either way.
-pub fn get_info(fd: BorrowedFd<'_>, data: Option<&mut [u8]>) -> Result<BtfInfo> {
-    let mut info = BtfInfo::default();
+/// `BPF_OBJ_GET_INFO_BY_FD` on a BTF object: its info, with up to
+/// `data.len()` bytes of its raw BTF copied into `data` when given
+/// (`btf_size` in the result is the full size either way).
+pub fn info(fd: std::os::fd::BorrowedFd<'_>, data: Option<&mut [u8]>) -> Result<crate::uapi::bpf::bpf_btf_info> {
+    use std::os::fd::AsRawFd;
+    let mut info = crate::uapi::bpf::bpf_btf_info::default();
     if let Some(buf) = data {
-        info.btf = ptr_to_u64(buf.as_mut_ptr());
+        info.btf = bpf::ptr_to_u64(buf.as_mut_ptr());
         info.btf_size = buf.len().min(u32::MAX as usize) as u32;
     }
-    let mut attr = InfoAttr {
-        bpf_fd: fd.as_raw_fd() as u32,
-        info_len: core::mem::size_of::<BtfInfo>() as u32,
-        info: ptr_to_u64(&mut info as *mut BtfInfo),
-    };
-    bpf(cmd::BPF_OBJ_GET_INFO_BY_FD, &mut attr)?;
+    // SAFETY: the only pointer set in `info` is `data`, writable for
+    // `btf_size` bytes for the duration of the call.
+    unsafe { crate::sys::info::get_info(fd.as_raw_fd(), &mut info) }?;
     Ok(info)
 }
