@@ -411,3 +411,10 @@ fn find_in(table: &SlotTable, strs: &[u8], s: &[u8]) -> Option<u32> {
 }
 
 const _: () = assert!(core::mem::size_of::<btf_layout>() == 4);
+
+// Kernel BTF is shared across threads (`Arc<Btf>`).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Btf>();
+    shareable::<super::ext::BtfExt>();
+};

@@ -71,31 +71,35 @@ impl Btf {
     /// copied, when the kernel allows it), else the first vmlinux image with
     /// BTF in the usual places. `ESRCH` when there is none.
     pub fn load_vmlinux() -> Result<Btf> {
-        let sysfs = Path::new(SYSFS_VMLINUX);
+        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let release = release.trim();
+        let candidates: Vec<String> = VMLINUX_LOCATIONS.iter().map(|p| p.replace("{}", release)).collect();
+        Btf::load_vmlinux_from(Path::new(SYSFS_VMLINUX), &candidates)
+    }
+
+    /// [`Btf::load_vmlinux`] with the sysfs path and the fallback files given.
+    pub(crate) fn load_vmlinux_from(sysfs: &Path, candidates: &[String]) -> Result<Btf> {
         if sysfs.exists() {
             let btf = Blob::map_file(sysfs)
                 .and_then(|blob| Btf::from_blob(blob, None))
                 .or_else(|_| Btf::parse_file(sysfs, None, false).map(|(b, _)| b));
             return match btf {
                 Ok(btf) => {
-                    pr_debug!("loaded kernel BTF from '{SYSFS_VMLINUX}'");
+                    pr_debug!("loaded kernel BTF from '{}'", sysfs.display());
                     Ok(btf)
                 }
                 Err(e) => {
-                    pr_warn!("failed to read kernel BTF from '{SYSFS_VMLINUX}': {e}");
+                    pr_warn!("failed to read kernel BTF from '{}': {e}", sysfs.display());
                     Err(e)
                 }
             };
         }
-        pr_warn!("kernel BTF is missing at '{SYSFS_VMLINUX}', was CONFIG_DEBUG_INFO_BTF enabled?");
-        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-        let release = release.trim();
-        for pattern in VMLINUX_LOCATIONS {
-            let path = pattern.replace("{}", release);
-            if std::fs::File::open(&path).is_err() {
+        pr_warn!("kernel BTF is missing at '{}', was CONFIG_DEBUG_INFO_BTF enabled?", sysfs.display());
+        for path in candidates {
+            if std::fs::File::open(path).is_err() {
                 continue;
             }
-            match Btf::parse_file(Path::new(&path), None, false) {
+            match Btf::parse_file(Path::new(path), None, false) {
                 Ok((btf, _)) => {
                     pr_debug!("loading kernel BTF '{path}': success");
                     return Ok(btf);

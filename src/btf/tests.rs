@@ -515,3 +515,29 @@ fn btf_ext_malformed_corpus() {
     set(&mut d, 12, 8);
     bad(&d, Error::INVAL, "truncated section header");
 }
+
+#[test]
+fn vmlinux_fallback_locations() {
+    let dir = std::env::temp_dir().join(format!("oxbpf-vmlinux-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad");
+    std::fs::write(&bad, b"not BTF, not ELF").unwrap();
+    let good = dir.join("good");
+    std::fs::write(&good, sample().raw_data()).unwrap();
+    let s = |p: &std::path::Path| p.display().to_string();
+    let missing = dir.join("missing");
+    let b = Btf::load_vmlinux_from(&missing, &[s(&missing), s(&bad), s(&good)]).unwrap();
+    assert_eq!(b.type_cnt(), 24);
+    let none = Btf::load_vmlinux_from(&missing, &[s(&bad)]);
+    assert_eq!(none.err(), Some(Error::new(libc::ESRCH)));
+    // sysfs present but broken: its error, no fallback
+    let broken = Btf::load_vmlinux_from(&bad, &[s(&good)]);
+    assert_eq!(broken.err(), Some(Error::new(crate::error::code::FORMAT)));
+    // and the real one, mapped
+    if std::path::Path::new(SYSFS_VMLINUX).exists() {
+        let vm = vmlinux_shared().unwrap();
+        assert!(Arc::ptr_eq(&vm, &vmlinux_shared().unwrap()));
+        assert!(vm.find_by_name_kind(b"task_struct", BTF_KIND_STRUCT).is_ok());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

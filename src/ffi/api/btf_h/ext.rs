@@ -22,8 +22,11 @@ pub unsafe extern "C" fn btf_ext__endianness(btf_ext: *const btf_ext) -> enum_bt
 /// Frees `.BTF.ext` data (NULL is ignored).
 #[no_mangle]
 pub unsafe extern "C" fn btf_ext__free(btf_ext: *mut btf_ext) {
-    // SAFETY: NULL or a handle from this library, not used afterwards.
-    unsafe { ext_free(btf_ext) }
+    ffi("btf_ext__free", || {
+        // SAFETY: NULL or a handle from this library, not used afterwards.
+        unsafe { ext_free(btf_ext) };
+        Ok(())
+    })
 }
 
 /// Parses `size` bytes of `.BTF.ext` section data (copied; either byte

@@ -14,14 +14,17 @@ use crate::ffi::entry::{ffi, set_errno};
 /// kinds without an alignment (VOID, FUNC, ...) and for unknown ids.
 #[no_mangle]
 pub unsafe extern "C" fn btf__align_of(btf: *const btf, id: __u32) -> c_int {
-    // SAFETY: NULL or a live handle.
-    match unsafe { btf_ref(btf) }.and_then(|b| b.align_of(id)) {
-        Ok(align) => align as c_int,
-        Err(e) => {
-            set_errno(e);
-            0
+    ffi("btf__align_of", || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { btf_ref(btf) }.and_then(|b| b.align_of(id)) {
+            Ok(align) => Ok(align as c_int),
+            // libbpf reports "no alignment" as 0 with errno set.
+            Err(e) => {
+                set_errno(e);
+                Ok(0)
+            }
         }
-    }
+    })
 }
 
 /// The base BTF a split BTF is built on, or NULL for standalone BTF.
@@ -149,10 +152,11 @@ pub unsafe extern "C" fn btf__set_endianness(btf: *mut btf, endian: enum_btf_end
 /// is left open).
 #[no_mangle]
 pub unsafe extern "C" fn btf__set_fd(btf: *mut btf, fd: c_int) {
-    // SAFETY: NULL or a live handle, used by this thread only.
-    if let Ok(b) = unsafe { btf_mut(btf) } {
-        b.set_fd(fd);
-    }
+    ffi("btf__set_fd", || {
+        // SAFETY: NULL or a live handle, used by this thread only.
+        unsafe { btf_mut(btf) }?.set_fd(fd);
+        Ok(())
+    })
 }
 
 /// Sets the pointer size (4 or 8) used for sizes and alignments. Returns 0,

@@ -12,8 +12,11 @@ use crate::ffi::entry::ffi;
 /// loaded. A split BTF keeps its base alive until both are freed.
 #[no_mangle]
 pub unsafe extern "C" fn btf__free(btf: *mut btf) {
-    // SAFETY: NULL or a handle from this library, not used afterwards.
-    unsafe { btf_free(btf) }
+    ffi("btf__free", || {
+        // SAFETY: NULL or a handle from this library, not used afterwards.
+        unsafe { btf_free(btf) };
+        Ok(())
+    })
 }
 
 /// Reads the BTF of the kernel BTF object with id `id` (vmlinux, a module's,
