@@ -20,6 +20,35 @@ static const char *kinds[] = {
 	"TYPE_TAG", "ENUM64",
 };
 
+/*
+ * Every btf_is_*() helper, checked against the kind, and printed as a mask;
+ * btf_kind_core_compat() against the previous type.
+ */
+static unsigned int predicates(const struct btf_type *t, const struct btf_type *prev)
+{
+	unsigned int k = btf_kind(t), m = 0, i = 0;
+	bool is[] = {
+		btf_is_void(t), btf_is_int(t), btf_is_ptr(t), btf_is_array(t), btf_is_struct(t), btf_is_union(t),
+		btf_is_enum(t), btf_is_fwd(t), btf_is_typedef(t), btf_is_volatile(t), btf_is_const(t),
+		btf_is_restrict(t), btf_is_func(t), btf_is_func_proto(t), btf_is_var(t), btf_is_datasec(t),
+		btf_is_float(t), btf_is_decl_tag(t), btf_is_type_tag(t), btf_is_enum64(t),
+	};
+
+	for (i = 0; i < sizeof(is) / sizeof(is[0]); i++) {
+		CHECK(is[i] == (k == i));
+		m |= is[i] << i;
+	}
+	CHECK(btf_is_composite(t) == (k == BTF_KIND_STRUCT || k == BTF_KIND_UNION));
+	CHECK(btf_is_any_enum(t) == (k == BTF_KIND_ENUM || k == BTF_KIND_ENUM64));
+	CHECK(btf_is_mod(t) == (k == BTF_KIND_VOLATILE || k == BTF_KIND_CONST || k == BTF_KIND_RESTRICT ||
+				k == BTF_KIND_TYPE_TAG));
+	CHECK(btf_kind(t) == ((t->info >> 24) & 0x1f) && btf_vlen(t) == (t->info & 0xffff) &&
+	      btf_kflag(t) == (t->info >> 31));
+	m |= btf_is_composite(t) << 20 | btf_is_any_enum(t) << 21 | btf_is_mod(t) << 22;
+	m |= btf_kind_core_compat(t, prev) << 23;
+	return m;
+}
+
 static const char *name_of(const struct btf *btf, __u32 off)
 {
 	const char *s = btf__name_by_offset(btf, off);
@@ -42,6 +71,7 @@ int main(void)
 
 	for (id = 0; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *prev = btf__type_by_id(btf, id ? id - 1 : 0);
 		__u16 vlen = btf_vlen(t);
 		long long sz;
 		int r, a;
@@ -61,7 +91,7 @@ int main(void)
 		r = btf__resolve_type(btf, id);
 		errno = 0;
 		a = btf__align_of(btf, id);
-		printf(" | size=%lld res=%d align=%d/%d\n", sz, r, a, a ? 0 : errno);
+		printf(" | size=%lld res=%d align=%d/%d is=%x\n", sz, r, a, a ? 0 : errno, predicates(t, prev));
 		if (btf_is_composite(t)) {
 			const struct btf_member *m = btf_members(t);
 

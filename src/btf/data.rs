@@ -293,6 +293,22 @@ impl Btf {
         Ok(start + off as u32)
     }
 
+    /// The bytes (without the NUL) of the own string at `off`, to change in
+    /// place (as libbpf's loader renames sections for old kernels); `EINVAL`
+    /// for a base string or a bad offset. Writing a NUL shortens the string.
+    /// Drops the string and name indexes and cached serialisations.
+    pub fn str_mut(&mut self, off: u32) -> Result<&mut [u8]> {
+        if off < self.start_str_off || off >= self.str_end() {
+            return Err(Error::INVAL);
+        }
+        let rel = (off - self.start_str_off) as usize;
+        self.strs_index = OnceLock::new();
+        self.names = OnceLock::new();
+        let (_, strs) = self.ensure_owned();
+        let len = cstr_bytes(strs, rel).len();
+        Ok(&mut strs[rel..rel + len])
+    }
+
     /// The own name index, built on first use.
     pub(crate) fn names(&self) -> &SlotTable {
         self.names.get_or_init(|| {

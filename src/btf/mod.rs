@@ -41,7 +41,8 @@
 //!   `add_type_attr`, `add_decl_attr`), [`Btf::add_type`], [`Btf::add_btf`];
 //!   byte-identical to libbpf for the same calls.
 //! - *Changing types in place* (loader sanitising): [`Btf::type_words_mut`]
-//!   and [`Btf::set_type_info`] (the record size must not change).
+//!   and [`Btf::set_type_info`] (the record size must not change), and
+//!   strings with [`Btf::str_mut`].
 //! - *Output*: [`Btf::raw_data`] (the original bytes while unmodified, else
 //!   canonical, in the byte order chosen by [`Btf::set_big_endian`]),
 //!   [`Btf::raw_data_native`].

@@ -541,3 +541,18 @@ fn vmlinux_fallback_locations() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn strings_change_in_place() {
+    let mut b = sample();
+    let off = b.find_str(b".data").unwrap();
+    assert_eq!(b.find_by_name_kind(b".data", BTF_KIND_DATASEC).unwrap(), 20);
+    b.str_mut(off).unwrap()[0] = b'_';
+    assert_eq!(b.name(off), Some("_data"));
+    assert_eq!(b.find_by_name_kind(b"_data", BTF_KIND_DATASEC).unwrap(), 20);
+    assert_eq!(b.find_str(b".data"), Err(Error::NOENT));
+    assert_eq!(b.str_mut(10_000), Err(Error::INVAL));
+    let split = Btf::new_empty_split(Arc::new(sample()));
+    let mut split = split;
+    assert_eq!(split.str_mut(1), Err(Error::INVAL), "base strings are not ours to change");
+}
