@@ -74,12 +74,26 @@ int main(void)
 	kvm = btf__load_from_kernel_by_id(1);
 	R(vmlinux && kvm && btf__type_cnt(vmlinux) == btf__type_cnt(kvm));
 	btf__free(kvm);
-	R(btf__load_from_kernel_by_id_split(1, vmlinux) == NULL);
-	R(errno);
+	kvm = btf__load_from_kernel_by_id_split(1, vmlinux);
+	R(kvm == NULL);
+	btf__free(kvm);
 	R(btf__load_from_kernel_by_id(0x7ffffff0) == NULL);
 	R(errno);
 	R(btf__load_module_btf("no_such_module_oxbpf", vmlinux) == NULL);
 	R(errno);
+	/* the sysfs file read (not mapped) as raw BTF, with either parser */
+	{
+		struct btf *r1 = btf__parse_raw("/sys/kernel/btf/vmlinux");
+		struct btf *r2 = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+		__u32 s1, s2;
+
+		R(r1 && r2 && btf__type_cnt(r1) == btf__type_cnt(vmlinux) && btf__type_cnt(r2) == btf__type_cnt(vmlinux));
+		R(r1 && memcmp(btf__raw_data(r1, &s1), btf__raw_data(vmlinux, &s2), s2) == 0 && s1 == s2);
+		R(btf__find_by_name_kind(r2, "task_struct", BTF_KIND_STRUCT) ==
+		  btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT));
+		btf__free(r1);
+		btf__free(r2);
+	}
 	btf__free(vmlinux);
 	btf__free(btf);
 	return harness_done();
