@@ -25,6 +25,9 @@ pub mod memlock;
 pub mod object;
 pub mod prog;
 
+#[cfg(test)]
+mod kernel_tests;
+
 /// A log buffer the kernel writes into, as a C caller gave it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LogBuf {

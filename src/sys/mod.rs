@@ -18,3 +18,4 @@ pub mod obj;
 pub mod prog;
 pub mod process;
 pub mod usermem;
+pub mod blob;
