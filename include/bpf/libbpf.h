@@ -2020,7 +2020,10 @@ const struct bpf_line_info *bpf_prog_linfo__lfind_addr_func(const struct bpf_pro
 struct bpf_prog_linfo *bpf_prog_linfo__new(const struct bpf_prog_info *info);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Associates a loaded (non-struct_ops) program with a created struct_ops
+ * map (`bpf_prog_assoc_struct_ops()`). `-EINVAL` when the program is not
+ * loaded or is a struct_ops program, or the map is not a created
+ * struct_ops map; otherwise the kernel's answer.
  */
 int bpf_program__assoc_struct_ops(struct bpf_program *prog,
                                   struct bpf_map *map,

@@ -9,10 +9,44 @@ use crate::not_implemented;
 use crate::ffi::api::bpf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Associates a loaded (non-struct_ops) program with a created struct_ops
+/// map (`bpf_prog_assoc_struct_ops()`). `-EINVAL` when the program is not
+/// loaded or is a struct_ops program, or the map is not a created
+/// struct_ops map; otherwise the kernel's answer.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__assoc_struct_ops(prog: *mut bpf_program, map: *mut bpf_map, opts: *mut bpf_prog_assoc_struct_ops_opts) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__assoc_struct_ops", || {
+        // SAFETY: `prog` and `map` are NULL or live handles.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let p = &h.obj.programs[i];
+        let Ok(prog_fd) = p.raw_fd() else {
+            crate::pr_warn!("prog '{}': can't associate BPF program without FD (was it loaded?)", p.name_str());
+            return Err(crate::error::Error::INVAL);
+        };
+        if p.prog_type == crate::uapi::bpf_enums::prog::STRUCT_OPS {
+            crate::pr_warn!("prog '{}': can't associate struct_ops program", p.name_str());
+            return Err(crate::error::Error::INVAL);
+        }
+        // SAFETY: `map` is NULL or a live map handle.
+        let map_fd = unsafe { crate::ffi::api::libbpf_h::map::bpf_map__fd(map) };
+        // SAFETY: as above.
+        let mut r = unsafe { handles::map(map) }?;
+        let m = r.map()?;
+        if map_fd < 0 {
+            crate::pr_warn!("map '{}': can't associate BPF map without FD (was it created?)", m.name_str());
+            return Err(crate::error::Error::INVAL);
+        }
+        if !m.is_struct_ops() {
+            crate::pr_warn!("map '{}': can't associate non-struct_ops map", m.name_str());
+            return Err(crate::error::Error::INVAL);
+        }
+        // SAFETY: `opts` is NULL or the caller's options.
+        let ret = unsafe { crate::ffi::api::bpf_h::prog::bpf_prog_assoc_struct_ops(prog_fd, map_fd, opts) };
+        if ret < 0 {
+            return Err(crate::error::Error::new(ret));
+        }
+        Ok(ret)
+    })
 }
 
 /// Whether skeleton attaching attaches this program (true by default).
