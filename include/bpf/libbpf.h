@@ -1745,7 +1745,8 @@ int bpf_xdp_query(int ifindex, int flags, struct bpf_xdp_query_opts *opts);
 int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The object's BTF (owned by the object: valid until it is closed), or
+ * NULL when it has none.
  */
 struct btf *bpf_object__btf(const struct bpf_object *obj);
 

@@ -254,6 +254,14 @@ pub fn map_info(fd: RawFd) -> Result<bpf_map_info> {
     Ok(info)
 }
 
+/// The BTF object id of loaded program `fd` (0: none).
+pub fn prog_btf_id(fd: RawFd) -> Result<u32> {
+    let mut info = crate::uapi::bpf_prog_info::default();
+    // SAFETY: `info` is a live, writable struct of the size passed.
+    unsafe { crate::sys::info::get_info(fd, &mut info) }?;
+    Ok(info.btf_id)
+}
+
 /// A multi-uprobe link on the directory `/` at offset 0 (always refused:
 /// the errno tells whether and how the kernel supports such links).
 pub fn probe_uprobe_multi(prog_fd: RawFd, pid: u32) -> Result<OwnedFd> {

@@ -268,7 +268,11 @@ fn relocate(o: &mut Object) -> Result<()> {
                 crate::pr_warn!("prog '{}': failed to relocate calls: {e}", o.programs[i].name_str());
                 return Err(e);
             }
-            super::sanitize::append_exception_callback(o, i)?;
+            if let Some(j) = super::sanitize::exception_callback(o, i)? {
+                if o.programs[j].sub_insn_off == 0 {
+                    subprog::append_and_relocate(&mut o.programs, i, j, o.text_shndx, ext.then_some(&ext_infos))?;
+                }
+            }
         }
         let refs: Vec<MapRef> = o.maps.iter().map(|m| if m.autocreate { MapRef::Fd(-1) } else { MapRef::NotCreated }).collect();
         for &i in &mains {

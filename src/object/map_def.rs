@@ -401,3 +401,28 @@ impl Map {
         Ok(fd)
     }
 }
+
+impl super::Object {
+    /// `bpf_map__set_value_size()`: also resizes a global data map's image
+    /// and the array ending its BTF DATASEC (if that fails, the map loses
+    /// its BTF key/value types).
+    pub fn set_map_value_size(&mut self, idx: usize, size: u32) -> Result<()> {
+        let created = self.map_is_created(idx);
+        let had_image = self.maps[idx].mmaped.is_some();
+        self.maps[idx].set_value_size(created, size)?;
+        if had_image {
+            if let Err(e) = super::btf_info::resize_datasec(self, idx, size) {
+                if e != Error::NOENT {
+                    let m = &mut self.maps[idx];
+                    crate::pr_warn!(
+                        "map '{}': failed to adjust resized BTF, clearing BTF key/value info: {e}",
+                        m.user_name().to_string_lossy()
+                    );
+                    m.btf_value_type_id = 0;
+                    m.btf_key_type_id = 0;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -85,7 +85,6 @@ pub struct Extern {
 }
 
 /// A BPF object.
-#[derive(Debug)]
 pub struct Object {
     /// Object name (at most 15 bytes).
     pub name: CString,
@@ -106,9 +105,9 @@ pub struct Object {
     pub little_endian: bool,
     pub has_rodata: bool,
     pub has_st_ops: bool,
-    /// Raw `.BTF` and `.BTF.ext` sections.
-    pub btf_data: Option<Vec<u8>>,
-    pub btf_ext_data: Option<Vec<u8>>,
+    /// The object's BTF (shared with C through `bpf_object__btf()`).
+    pub btf: Option<std::sync::Arc<crate::btf::Btf>>,
+    pub btf_ext: Option<crate::btf::BtfExt>,
     /// Func/line info of `.BTF.ext`, by section.
     pub ext_infos: subprog::ExtInfos,
     /// Whether `.BTF.ext` carries CO-RE relocations.
@@ -119,9 +118,20 @@ pub struct Object {
     pub log_level: u32,
     pub token_path: Option<String>,
     pub token_fd: Option<OwnedFd>,
-    pub btf_fd: Option<OwnedFd>,
     /// Feature probes through the object's token (None: process-wide).
     pub feat_cache: Option<Box<features::FeatureCache>>,
+}
+
+impl core::fmt::Debug for Object {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Object")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("state", &self.state)
+            .field("programs", &self.programs.len())
+            .field("maps", &self.maps.len())
+            .finish()
+    }
 }
 
 impl Object {
@@ -190,8 +200,9 @@ impl Object {
         Ok(())
     }
 
+    /// The fd of the object's BTF in the kernel, once loaded.
     pub fn btf_raw_fd(&self) -> Option<i32> {
-        self.btf_fd.as_ref().map(|f| f.as_raw_fd())
+        self.btf.as_ref().map(|b| b.fd()).filter(|&fd| fd >= 0)
     }
 
     pub fn token_raw_fd(&self) -> Option<i32> {

@@ -12,7 +12,7 @@ use super::elf::{self, lossy, Elf, Section};
 use super::map_def::{self, Map, Slot};
 use super::program::Program;
 use super::reloc::{self, DataKind, MapSite, RelocContext};
-use super::{sec_def, Extern, Object, OpenOptions, State};
+use super::{btf_info, sec_def, Extern, Object, OpenOptions, State};
 
 const LICENSE_LEN: usize = 64;
 /// Largest path libbpf accepts (PATH_MAX, NUL included).
@@ -119,8 +119,8 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         little_endian: true,
         has_rodata: false,
         has_st_ops: false,
-        btf_data: None,
-        btf_ext_data: None,
+        btf: None,
+        btf_ext: None,
         ext_infos: Default::default(),
         has_core_relos: false,
         kconfig: opts.kconfig.clone(),
@@ -129,7 +129,6 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         log_level: opts.kernel_log_level,
         token_path,
         token_fd: None,
-        btf_fd: None,
         feat_cache: None,
     };
 
@@ -137,8 +136,10 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
     obj.little_endian = elf.little_endian;
     obj.symbols_shndx = elf.symtab_idx;
     let scan = collect_sections(&mut obj, &elf)?;
-    init_btf(&mut obj, &elf, &scan)?;
     collect_externs(&mut obj, &elf)?;
+    let section = |i: Option<usize>| i.map(|i| elf.sections[i].data);
+    btf_info::init_btf(&mut obj, &elf, section(scan.btf), section(scan.btf_ext))?;
+    btf_info::fixup_btf(&mut obj, &elf)?;
     init_maps(&mut obj, &elf, &scan, opts)?;
     init_progs(&mut obj);
     collect_relos(&mut obj, &elf, &scan)?;
@@ -349,17 +350,6 @@ fn add_programs(obj: &mut Object, elf: &Elf, sec: &Section) -> Result<()> {
     Ok(())
 }
 
-/// Keeps `.BTF` and `.BTF.ext` for the BTF steps.
-fn init_btf(obj: &mut Object, elf: &Elf, scan: &Scan) -> Result<()> {
-    obj.btf_data = scan.btf.map(|i| elf.sections[i].data.to_vec());
-    if obj.btf_data.is_some() {
-        obj.btf_ext_data = scan.btf_ext.map(|i| elf.sections[i].data.to_vec());
-    } else if scan.btf_ext.is_some() {
-        crate::pr_debug!("Ignore ELF section .BTF.ext because its depending ELF section .BTF is not found.");
-    }
-    Ok(())
-}
-
 /// Records the object's extern symbols (undefined global/weak, no type).
 fn collect_externs(obj: &mut Object, elf: &Elf) -> Result<()> {
     let symtab = &elf.sections[elf.symtab_idx];
@@ -381,11 +371,8 @@ fn collect_externs(obj: &mut Object, elf: &Elf) -> Result<()> {
 
 /// Builds the maps: BTF-defined ones, then one per non-empty global data
 /// section.
-fn init_maps(obj: &mut Object, elf: &Elf, scan: &Scan, _opts: &OpenOptions) -> Result<()> {
-    if obj.maps_shndx.is_some() && obj.btf_data.is_none() {
-        crate::pr_warn!("BTF is required, but is missing or corrupted.");
-        return Err(Error::NOENT);
-    }
+fn init_maps(obj: &mut Object, elf: &Elf, scan: &Scan, opts: &OpenOptions) -> Result<()> {
+    btf_info::init_btf_maps(obj, elf, !opts.relaxed_maps, opts.pin_root_path.as_deref())?;
     for (idx, kind) in scan.kinds.iter().enumerate() {
         let SecKind::Data(kind) = *kind else { continue };
         let sec = &elf.sections[idx];
@@ -397,7 +384,8 @@ fn init_maps(obj: &mut Object, elf: &Elf, scan: &Scan, _opts: &OpenOptions) -> R
             obj.has_rodata = true;
         }
         let init = (kind != DataKind::Bss).then_some(sec.data);
-        let map = map_def::new_internal_map(obj.name.as_bytes(), kind, sec.name, idx, size, init)?;
+        let mut map = map_def::new_internal_map(obj.name.as_bytes(), kind, sec.name, idx, size, init)?;
+        btf_info::fill_internal_map_info(obj.btf.as_deref(), &mut map);
         crate::pr_debug!(
             "map '{}' (global data): at sec_idx {idx}, offset 0, flags {:x}.",
             map.name_str(),

@@ -151,8 +151,20 @@ pub fn relocate_calls(progs: &mut [Program], main: usize, text_shndx: Option<usi
         }
     }
     progs[main].sub_insn_off = 0;
+    walk(progs, main, main, text_shndx, ext)
+}
+
+/// Appends subprogram `sub` (not reached by any call, such as an exception
+/// callback) to main program `main` and links what it calls.
+pub fn append_and_relocate(progs: &mut [Program], main: usize, sub: usize, text_shndx: Option<usize>, ext: Option<&ExtInfos>) -> Result<()> {
+    append_subprog(progs, main, sub);
+    walk(progs, main, sub, text_shndx, ext)
+}
+
+/// The depth-first walk from piece `start` of main program `main`.
+fn walk(progs: &mut [Program], main: usize, start: usize, text_shndx: Option<usize>, ext: Option<&ExtInfos>) -> Result<()> {
     // Frames of the depth-first walk: (program, next instruction to look at).
-    let mut stack: Vec<(usize, usize)> = vec![(main, 0)];
+    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
     while let Some(frame) = stack.last_mut() {
         let (prog, insn_idx) = *frame;
         if insn_idx == 0 {

@@ -57,13 +57,13 @@ impl UserMem {
 
 impl UserMem {
     /// Lets `f` edit the buffer in place (a verifier log the library
-    /// post-processes); nothing happens for an empty buffer.
-    pub fn with_bytes_mut(&self, f: impl FnOnce(&mut [u8])) {
+    /// post-processes); None (f not called) for an empty buffer.
+    pub fn with_bytes_mut<R>(&self, f: impl FnOnce(&mut [u8]) -> R) -> Option<R> {
         if self.addr == 0 || self.len == 0 {
-            return;
+            return None;
         }
         // SAFETY: per the constructor's contract the buffer is writable and
         // nothing else accesses it during the call.
-        f(unsafe { core::slice::from_raw_parts_mut(self.addr as *mut u8, self.len) })
+        Some(f(unsafe { core::slice::from_raw_parts_mut(self.addr as *mut u8, self.len) }))
     }
 }

@@ -539,8 +539,10 @@ pub unsafe extern "C" fn bpf_map__set_value_size(map: *mut bpf_map, size: __u32)
         // SAFETY: `map` is NULL or a live map handle.
         let mut r = unsafe { handles::map(map) }?;
         let created = r.owner.obj.map_is_created(r.idx);
-        let m = r.map()?;
-        m.set_value_size(created, size).map(|()| 0)
+        if r.inner {
+            return r.map()?.set_value_size(created, size).map(|()| 0);
+        }
+        r.owner.obj.set_map_value_size(r.idx, size).map(|()| 0)
     })
 }
 

@@ -9,10 +9,15 @@ use crate::not_implemented;
 use crate::ffi::api::btf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The object's BTF (owned by the object: valid until it is closed), or
+/// NULL when it has none.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_object__btf(obj: *const bpf_object) -> *mut btf {
-    not_implemented!()
+    // SAFETY: `obj` is NULL or a live handle.
+    match unsafe { handles::object(obj) } {
+        Ok(h) => h.obj.btf.as_ref().map_or(core::ptr::null_mut(), crate::ffi::btf_handle::btf_as_c),
+        Err(_) => core::ptr::null_mut(),
+    }
 }
 
 /// The fd of the object's BTF in the kernel, or -1 when it has none loaded.
