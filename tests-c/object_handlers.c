@@ -41,8 +41,10 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int run(struct bpf_program *prog)
 {
-	char pkt[64] = {};
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt));
+	char pkt[64] = {}, out[64];
+	/* An output buffer too: valgrind's model of BPF_PROG_TEST_RUN checks it. */
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt), .data_out = out,
+		    .data_size_out = sizeof(out));
 	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &t);
 
 	return err ? err : (int)t.retval;

@@ -10,6 +10,7 @@
  */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <sys/stat.h>
 #include "harness.h"
 
 /* Sections whose definition appeared or changed after libbpf 1.1.2: 1.1.2
@@ -71,9 +72,12 @@ static void list(struct bpf_object *obj, const char *stage)
 	}
 }
 
+static char pin_root[64];
+
 static void open_and_list(const char *file, int load)
 {
-	struct bpf_object *obj = bpf_object__open_file(prog_path(file), NULL);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_root);
+	struct bpf_object *obj = bpf_object__open_file(prog_path(file), &opts);
 
 	CHECKM(obj != NULL, "open %s: %d", file, -errno);
 	if (!obj)
@@ -85,6 +89,7 @@ static void open_and_list(const char *file, int load)
 		CHECKM(err == 0, "load %s: %d", file, err);
 		if (!err)
 			list(obj, "loaded");
+		bpf_object__unpin_maps(obj, NULL);
 	}
 	bpf_object__close(obj);
 }
@@ -92,6 +97,13 @@ static void open_and_list(const char *file, int load)
 int main(void)
 {
 	libbpf_set_print(quiet);
+	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/oxbpf_list_%d", getpid());
+	mkdir(pin_root, 0700);
 	open_and_list("obj_sections.bpf.o", 0);
+	open_and_list("obj_globals.bpf.o", 1);
+	open_and_list("obj_maps.bpf.o", 1);
+	open_and_list("obj_custom.bpf.o", 0);
+	open_and_list("obj_pin_bad.bpf.o", 0);
+	rmdir(pin_root);
 	return harness_done();
 }
