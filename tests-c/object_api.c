@@ -195,6 +195,10 @@ static void test_open_options(void)
 	CHECK(!bpf_object__open_file(NULL, NULL) && errno == EINVAL);
 	CHECK(!bpf_object__open_file("/nonexistent/x.bpf.o", NULL) && errno == ENOENT);
 	CHECK(!bpf_object__open_mem(NULL, 10, NULL) && errno == EINVAL);
+	errno = 0;
+	CHECK(!bpf_object__next_map(NULL, NULL) && errno == EINVAL);
+	CHECK_EQ(bpf_object__load(NULL), -EINVAL);
+	CHECK(!bpf_object__name(NULL) && errno == EINVAL);
 
 	/* In-memory objects are named after their address and size. */
 	f = fopen(prog_path("obj_globals.bpf.o"), "rb");
