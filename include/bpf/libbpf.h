@@ -1627,7 +1627,11 @@ const char *libbpf_bpf_map_type_str(enum bpf_map_type t);
 const char *libbpf_bpf_prog_type_str(enum bpf_prog_type t);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The id of `name` in the running kernel's BTF as an attach target of
+ * `attach_type` (looked up as `btf_trace_<name>` for raw tracepoints,
+ * `bpf_lsm_<name>` for LSM, `bpf_iter_<name>` for iterators, else the
+ * function itself). A negative errno when missing (`-ENOENT`) or when
+ * vmlinux BTF is unavailable.
  */
 int libbpf_find_vmlinux_btf_id(const char *name, enum bpf_attach_type attach_type);
 
@@ -2129,7 +2133,12 @@ int bpf_program__pin(struct bpf_program *prog, const char *path);
 const char *bpf_program__section_name(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets what an fentry/fexit/freplace/... program attaches to:
+ * `attach_prog_fd` (a loaded BPF program; with a NULL name its function is
+ * resolved from the SEC() name at load) and/or `attach_func_name`, a
+ * function of that program or, without a program, of the kernel (found in
+ * vmlinux BTF). `-EINVAL` for a negative fd, a missing name, or once
+ * loaded; `-ESRCH` when the kernel has no such function.
  */
 int bpf_program__set_attach_target(struct bpf_program *prog,
                                    int attach_prog_fd,

@@ -309,26 +309,7 @@ pub fn find_attach_btf_id(o: &Object, i: usize, target: &str) -> Result<(u32, u3
         })?;
         return Ok((0, id));
     }
-    let res = (|| {
-        let (module, func) = match target.split_once(':') {
-            Some((m, f)) => (Some(m), f),
-            None => (None, target),
-        };
-        if module.is_some_and(|m| !"vmlinux".starts_with(m)) {
-            return Err(Error::new(libc::ESRCH));
-        }
-        let vmlinux = crate::btf::vmlinux_shared().inspect_err(|e| crate::pr_warn!("Error loading vmlinux BTF: {e}"))?;
-        let (prefix, kind) = target_prefix_kind(p.expected_attach_type);
-        let full = format!("{prefix}{func}");
-        if full.len() >= 128 {
-            return Err(Error::new(libc::ENAMETOOLONG));
-        }
-        match vmlinux.find_by_name_kind(full.as_bytes(), kind) {
-            Ok(id) => Ok((0, id)),
-            Err(e) if e == Error::NOENT => Err(Error::new(libc::ESRCH)),
-            Err(e) => Err(e),
-        }
-    })();
+    let res = find_vmlinux_btf_id(target, p.expected_attach_type);
     res.inspect_err(|e| crate::pr_warn!("prog '{name}': failed to find kernel BTF type ID of '{target}': {e}"))
 }
 
@@ -422,4 +403,65 @@ mod tests {
         let s = sanitize(&b, only_global).unwrap();
         assert_eq!(s.type_at(5).unwrap().vlen(), BTF_FUNC_STATIC);
     }
+}
+
+impl Object {
+    /// `bpf_program__set_attach_target()`: a BPF program to attach to
+    /// (`attach_prog_fd`, its function resolved now when named, else at
+    /// load), or a kernel function found now in vmlinux BTF.
+    pub fn set_attach_target(&mut self, i: usize, attach_prog_fd: i32, func: Option<&str>) -> Result<()> {
+        if attach_prog_fd < 0 || self.state >= super::State::Loaded {
+            return Err(Error::INVAL);
+        }
+        if attach_prog_fd != 0 && func.is_none() {
+            self.programs[i].attach_prog_fd = attach_prog_fd as u32;
+            return Ok(());
+        }
+        let (obj_fd, id) = if attach_prog_fd != 0 {
+            (0, find_prog_btf_id(func.unwrap_or(""), attach_prog_fd as u32)?)
+        } else {
+            let Some(func) = func else { return Err(Error::INVAL) };
+            find_vmlinux_btf_id(func, self.programs[i].expected_attach_type)?
+        };
+        let p = &mut self.programs[i];
+        p.attach_btf_id = id;
+        p.attach_btf_obj_fd = obj_fd;
+        p.attach_prog_fd = attach_prog_fd as u32;
+        Ok(())
+    }
+}
+
+/// The BTF object fd (0: vmlinux) and type id of kernel attach target
+/// `target` for `attach_type` (see [`find_attach_btf_id`]).
+pub fn find_vmlinux_btf_id(target: &str, attach_type: u32) -> Result<(u32, u32)> {
+    let (module, func) = match target.split_once(':') {
+        Some((m, f)) => (Some(m), f),
+        None => (None, target),
+    };
+    if module.is_some_and(|m| !"vmlinux".starts_with(m)) {
+        return Err(Error::new(libc::ESRCH));
+    }
+    let vmlinux = crate::btf::vmlinux_shared().inspect_err(|e| crate::pr_warn!("Error loading vmlinux BTF: {e}"))?;
+    let (prefix, kind) = target_prefix_kind(attach_type);
+    let full = format!("{prefix}{func}");
+    if full.len() >= 128 {
+        return Err(Error::new(libc::ENAMETOOLONG));
+    }
+    match vmlinux.find_by_name_kind(full.as_bytes(), kind) {
+        Ok(id) => Ok((0, id)),
+        Err(e) if e == Error::NOENT => Err(Error::new(libc::ESRCH)),
+        Err(e) => Err(e),
+    }
+}
+
+/// `libbpf_find_vmlinux_btf_id()`: the vmlinux BTF id of `name` as an
+/// attach target of `attach_type` (prefixes such as `btf_trace_` added).
+pub fn vmlinux_btf_id(name: &str, attach_type: u32) -> Result<u32> {
+    let vmlinux = crate::btf::vmlinux_shared().inspect_err(|_| crate::pr_warn!("vmlinux BTF is not found"))?;
+    let (prefix, kind) = target_prefix_kind(attach_type);
+    let full = format!("{prefix}{name}");
+    if full.len() >= 128 {
+        return Err(Error::new(libc::ENAMETOOLONG));
+    }
+    vmlinux.find_by_name_kind(full.as_bytes(), kind).inspect_err(|_| crate::pr_warn!("{name} is not found in vmlinux BTF"))
 }

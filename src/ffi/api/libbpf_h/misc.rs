@@ -5,7 +5,6 @@
 
 use crate::ffi::ctypes::*;
 use crate::error::Error;
-use crate::not_implemented;
 use crate::ffi::api::libbpf_h::types::*;
 
 /// The attach type of an attachable built-in SEC() name (`cgroup/connect4`,
@@ -50,10 +49,18 @@ pub unsafe extern "C" fn libbpf_bpf_prog_type_str(t: enum_bpf_prog_type) -> *con
     crate::ffi::entry::ffi("libbpf_bpf_prog_type_str", || Ok(name_ptr(&crate::names::c::PROG_TYPES, t)))
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The id of `name` in the running kernel's BTF as an attach target of
+/// `attach_type` (looked up as `btf_trace_<name>` for raw tracepoints,
+/// `bpf_lsm_<name>` for LSM, `bpf_iter_<name>` for iterators, else the
+/// function itself). A negative errno when missing (`-ENOENT`) or when
+/// vmlinux BTF is unavailable.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_find_vmlinux_btf_id(name: *const c_char, attach_type: enum_bpf_attach_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_find_vmlinux_btf_id", || {
+        // SAFETY: `name` is NULL or a C string.
+        let name = unsafe { crate::ffi::cstr::string(name) }.ok_or(Error::INVAL)?;
+        crate::object::sanitize::vmlinux_btf_id(&name, attach_type).map(|id| id as c_int)
+    })
 }
 
 /// The major version of the libbpf API this library implements (1).

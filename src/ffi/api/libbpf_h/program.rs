@@ -5,7 +5,6 @@
 
 use crate::ffi::ctypes::*;
 use crate::ffi::handles;
-use crate::not_implemented;
 use crate::ffi::api::bpf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
 
@@ -282,10 +281,21 @@ pub unsafe extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> 
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Sets what an fentry/fexit/freplace/... program attaches to:
+/// `attach_prog_fd` (a loaded BPF program; with a NULL name its function is
+/// resolved from the SEC() name at load) and/or `attach_func_name`, a
+/// function of that program or, without a program, of the kernel (found in
+/// vmlinux BTF). `-EINVAL` for a negative fd, a missing name, or once
+/// loaded; `-ESRCH` when the kernel has no such function.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__set_attach_target(prog: *mut bpf_program, attach_prog_fd: c_int, attach_func_name: *const c_char) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__set_attach_target", || {
+        // SAFETY: `prog` is NULL or a live program handle.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        // SAFETY: `attach_func_name` is NULL or a C string.
+        let name = unsafe { crate::ffi::cstr::string(attach_func_name) };
+        h.obj.set_attach_target(i, attach_prog_fd, name.as_deref()).map(|()| 0)
+    })
 }
 
 /// Chooses whether skeleton attaching attaches this program.
