@@ -339,6 +339,33 @@ static void test_exclusive_and_insns(void)
 	bpf_object__close(obj);
 }
 
+/* A big-endian object opens with its instructions in host order and is
+ * refused at load (libbpf 1.8; 1.1 refused it at open). */
+static void test_big_endian(void)
+{
+	struct bpf_object *le = bpf_object__open_file(prog_path("obj_globals.bpf.o"), NULL);
+	struct bpf_object *be = bpf_object__open_file(prog_path("obj_globals_be.bpf.o"), NULL);
+	struct bpf_program *pl, *pb;
+
+	CHECK(le && be);
+	if (le && be) {
+		pl = bpf_object__find_program_by_name(le, "run");
+		pb = bpf_object__find_program_by_name(be, "run");
+		CHECK(pl && pb);
+		if (pl && pb) {
+			size_t n = bpf_program__insn_cnt(pl);
+			const struct bpf_insn *a = bpf_program__insns(pl), *b = bpf_program__insns(pb);
+
+			CHECK_EQ(bpf_program__insn_cnt(pb), n);
+			CHECK(memcmp(a, b, n * sizeof(*a)) == 0);
+		}
+		CHECK_EQ(bpf_map__value_size(bpf_object__find_map_by_name(be, ".bss")), 28);
+		CHECK_EQ(bpf_object__load(be), -LIBBPF_ERRNO__ENDIAN);
+	}
+	bpf_object__close(le);
+	bpf_object__close(be);
+}
+
 int main(void)
 {
 	libbpf_set_print(capture);
@@ -347,5 +374,6 @@ int main(void)
 	test_open_options();
 	test_resize_and_reuse();
 	test_exclusive_and_insns();
+	test_big_endian();
 	return harness_done();
 }

@@ -372,6 +372,10 @@ fn collect_externs(obj: &mut Object, elf: &Elf) -> Result<()> {
 /// Builds the maps: BTF-defined ones, then one per non-empty global data
 /// section.
 fn init_maps(obj: &mut Object, elf: &Elf, scan: &Scan, opts: &OpenOptions) -> Result<()> {
+    if obj.has_st_ops {
+        crate::pr_warn!("struct_ops init: struct_ops maps are not supported yet");
+        return Err(Error::NOT_SUPPORTED);
+    }
     btf_info::init_btf_maps(obj, elf, !opts.relaxed_maps, opts.pin_root_path.as_deref())?;
     for (idx, kind) in scan.kinds.iter().enumerate() {
         let SecKind::Data(kind) = *kind else { continue };
