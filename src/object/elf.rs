@@ -111,7 +111,8 @@ pub struct Elf<'a> {
     pub symtab_idx: usize,
     /// Index of the symbol string table (`.symtab`'s `sh_link`).
     pub strtab_idx: usize,
-    symtab: Symtab<'a>,
+    /// Every symbol of `.symtab`, decoded once.
+    syms: Vec<Symbol<'a>>,
 }
 
 fn format_err(path: &str, what: &str) -> Error {
@@ -203,7 +204,24 @@ impl<'a> Elf<'a> {
         } else {
             Symtab::parse(sym_sec.data, 0, count, ctx).map_err(|_| format_err(path, "corrupted symbol table"))?
         };
-        Ok(Elf { little_endian, sections: named, symtab_idx, strtab_idx, symtab })
+        let strtab = named[strtab_idx].data;
+        let syms = (0..symtab.len())
+            .filter_map(|idx| {
+                let s = symtab.get(idx)?;
+                Some(Symbol {
+                    index: idx,
+                    name_off: s.st_name,
+                    name: str_at(strtab, s.st_name),
+                    value: s.st_value,
+                    size: s.st_size,
+                    shndx: s.st_shndx,
+                    bind: s.st_info >> 4,
+                    kind: s.st_info & 0xf,
+                    visibility: s.st_other & 0x3,
+                })
+            })
+            .collect();
+        Ok(Elf { little_endian, sections: named, symtab_idx, strtab_idx, syms })
     }
 
     fn parse_sections(bytes: &'a [u8], header: &Header, ctx: Ctx, path: &str) -> Result<Vec<Section<'a>>> {
@@ -276,29 +294,17 @@ impl<'a> Elf<'a> {
 
     /// Number of symbols in `.symtab`.
     pub fn symbol_count(&self) -> usize {
-        self.symtab.len()
+        self.syms.len()
     }
 
     /// Symbol `idx`, with its name resolved (None if the index is out of range).
     pub fn symbol(&self, idx: usize) -> Option<Symbol<'a>> {
-        let s = self.symtab.get(idx)?;
-        let strtab = self.sections[self.strtab_idx].data;
-        Some(Symbol {
-            index: idx,
-            name_off: s.st_name,
-            name: str_at(strtab, s.st_name),
-            value: s.st_value,
-            size: s.st_size,
-            shndx: s.st_shndx,
-            bind: s.st_info >> 4,
-            kind: s.st_info & 0xf,
-            visibility: s.st_other & 0x3,
-        })
+        self.syms.get(idx).cloned()
     }
 
     /// All symbols, in table order.
     pub fn symbols(&self) -> impl Iterator<Item = Symbol<'a>> + '_ {
-        (0..self.symbol_count()).filter_map(|i| self.symbol(i))
+        self.syms.iter().cloned()
     }
 
     /// A section by ELF index.
