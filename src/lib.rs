@@ -15,5 +15,7 @@ pub mod cpus;
 pub mod error;
 pub mod ffi;
 pub mod names;
+pub mod perfbuf;
+pub mod ringbuf;
 pub mod sys;
 pub mod uapi;

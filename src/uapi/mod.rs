@@ -8,6 +8,7 @@
 pub mod bpf;
 pub mod btf;
 pub mod perf;
+pub mod ringbuf;
 
 pub use bpf::*;
 pub use btf::*;
