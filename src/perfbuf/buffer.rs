@@ -9,28 +9,37 @@ use crate::error::{Error, Result};
 use crate::perfbuf::records::{self, Event, PerfRingMemory, RecordRef, EVENT_CONT, EVENT_DONE, EVENT_ERROR};
 use crate::sys::epoll::{self, Epoll, Event as EpollEvent};
 use crate::sys::fd_mapping::{page_size, FdMapping};
+use crate::sys::perf::AttrRef;
 use crate::uapi::perf::{
     perf_event_attr, PERF_COUNT_SW_BPF_OUTPUT, PERF_MMAP_DATA_HEAD, PERF_MMAP_DATA_TAIL, PERF_SAMPLE_RAW,
     PERF_TYPE_SOFTWARE,
 };
 use crate::uapi::ringbuf::BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 
+/// A sample callback: `(cpu, data, size)`.
+pub type SampleFn = Box<dyn Fn(i32, *mut u8, u32)>;
+/// A lost-records callback: `(cpu, count)`.
+pub type LostFn = Box<dyn Fn(i32, u64)>;
+/// A raw record callback: `(cpu, record address)` returning an
+/// `enum bpf_perf_event_ret`.
+pub type RawFn = Box<dyn Fn(i32, *mut u8) -> i32>;
+
 /// What to do with the records: decode them for a sample and a lost
 /// callback (`perf_buffer__new`), or hand them raw (`perf_buffer__new_raw`).
 pub enum Handler {
     /// `(cpu, data, size)` for samples, `(cpu, count)` for lost records
     /// (either may be absent: those records are then skipped).
-    Decoded { sample: Option<Box<dyn Fn(i32, *mut u8, u32)>>, lost: Option<Box<dyn Fn(i32, u64)>> },
+    Decoded { sample: Option<SampleFn>, lost: Option<LostFn> },
     /// `(cpu, record address)` returning an `enum bpf_perf_event_ret`.
-    Raw(Box<dyn Fn(i32, *mut u8) -> i32>),
+    Raw(RawFn),
 }
 
 /// Which perf event to open and where: the attr the kernel reads, and the
 /// explicit CPUs and map keys when the caller chose them.
-pub struct Params {
+pub struct Params<'a> {
     /// The attr (`perf_buffer__new` builds one; `perf_buffer__new_raw`
     /// passes the caller's, which may be of another size).
-    pub attr: *const perf_event_attr,
+    pub attr: AttrRef<'a>,
     /// `(cpu, map key)` pairs; empty: every online CPU at its own key.
     pub cpus: Vec<(i32, i32)>,
 }
@@ -82,13 +91,20 @@ impl PerfRingMemory for CpuBuf {
     fn addr(&self, offset: usize) -> *mut u8 {
         self.ring.at(self.page_size + offset)
     }
+    #[inline]
+    fn read8(&self, offset: usize) -> [u8; 8] {
+        self.ring.read_array(self.page_size + offset)
+    }
+    #[inline]
+    fn read4(&self, offset: usize) -> [u8; 4] {
+        self.ring.read_array(self.page_size + offset)
+    }
 }
 
 impl CpuBuf {
     /// Opens the event of `cpu`, maps its ring and enables it.
-    fn open(attr: *const perf_event_attr, cpu: i32, map_key: i32, page: usize, data_size: usize) -> Result<CpuBuf> {
-        // SAFETY: `attr` is ours or the caller's, readable for its size.
-        let fd = unsafe { crate::sys::perf::open(attr, -1, cpu, -1, 0) }.inspect_err(|e| {
+    fn open(attr: AttrRef<'_>, cpu: i32, map_key: i32, page: usize, data_size: usize) -> Result<CpuBuf> {
+        let fd = crate::sys::perf::open(attr, -1, cpu, -1, 0).inspect_err(|e| {
             pr_warn!("failed to open perf buffer event on cpu #{cpu}: {e}");
         })?;
         let ring = FdMapping::new(fd.as_raw_fd(), page + data_size, 0, true).inspect_err(|e| {
@@ -156,7 +172,7 @@ impl PerfBuffer {
     /// through, the map update refuses it later). Without explicit CPUs,
     /// every online CPU below `min(possible CPUs, max_entries)` gets a ring
     /// at its own key.
-    pub fn new(map_fd: RawFd, page_cnt: usize, params: Params, handler: Handler) -> Result<PerfBuffer> {
+    pub fn new(map_fd: RawFd, page_cnt: usize, params: Params<'_>, handler: Handler) -> Result<PerfBuffer> {
         if page_cnt == 0 || !page_cnt.is_power_of_two() {
             pr_warn!("page count should be power of two, but is {page_cnt}");
             return Err(Error::INVAL);

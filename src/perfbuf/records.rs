@@ -29,6 +29,18 @@ pub trait PerfRingMemory {
     fn copy_out(&self, offset: usize, out: &mut [u8]);
     /// The address of byte `offset` of the data area.
     fn addr(&self, offset: usize) -> *mut u8;
+    /// The 8 bytes at `offset` (`offset + 8 <= data_size`).
+    fn read8(&self, offset: usize) -> [u8; 8] {
+        let mut out = [0u8; 8];
+        self.copy_out(offset, &mut out);
+        out
+    }
+    /// The 4 bytes at `offset` (`offset + 4 <= data_size`).
+    fn read4(&self, offset: usize) -> [u8; 4] {
+        let mut out = [0u8; 4];
+        self.copy_out(offset, &mut out);
+        out
+    }
 }
 
 /// One record, where the callback finds it: in the ring itself, or in the
@@ -54,24 +66,19 @@ pub enum Event {
     Other { type_: u32 },
 }
 
-/// Decodes the fixed fields of a record; `read(at, out)` copies bytes at
-/// offset `at` of the record. Fields the record is too short to hold read
-/// as 0.
-fn decode(rec: &RecordRef, read: impl Fn(usize, &mut [u8])) -> Event {
+/// Decodes the fixed fields of a record; `read4(at)`/`read8(at)` read
+/// bytes at offset `at` of the record. Fields the record is too short to
+/// hold read as 0.
+fn decode(rec: &RecordRef, read4: impl Fn(usize) -> [u8; 4], read8: impl Fn(usize) -> [u8; 8]) -> Event {
     match rec.type_ {
         PERF_RECORD_SAMPLE => {
-            let mut size = [0u8; 4];
-            if rec.size >= record::SAMPLE_DATA {
-                read(record::SAMPLE_SIZE, &mut size);
-            }
-            Event::Sample { data: rec.addr.wrapping_add(record::SAMPLE_DATA), size: u32::from_ne_bytes(size) }
+            let size = if rec.size >= record::SAMPLE_DATA { u32::from_ne_bytes(read4(record::SAMPLE_SIZE)) } else { 0 };
+            Event::Sample { data: rec.addr.wrapping_add(record::SAMPLE_DATA), size }
         }
         PERF_RECORD_LOST => {
-            let mut count = [0u8; 8];
-            if rec.size >= record::LOST_COUNT + 8 {
-                read(record::LOST_COUNT, &mut count);
-            }
-            Event::Lost { count: u64::from_ne_bytes(count) }
+            let count =
+                if rec.size >= record::LOST_COUNT + 8 { u64::from_ne_bytes(read8(record::LOST_COUNT)) } else { 0 };
+            Event::Lost { count }
         }
         t => Event::Other { type_: t },
     }
@@ -94,10 +101,14 @@ pub fn read_ring<M: PerfRingMemory>(
     let mut ret = EVENT_CONT;
     while head != tail {
         let offset = (tail as usize) & (size - 1);
-        let mut hdr = [0u8; record::HEADER_SIZE];
-        copy_wrapping(mem, offset, &mut hdr);
-        let type_ = u32::from_ne_bytes([hdr[0], hdr[1], hdr[2], hdr[3]]);
-        let rec_size = u16::from_ne_bytes([hdr[6], hdr[7]]) as usize;
+        let hdr = if offset + record::HEADER_SIZE <= size {
+            mem.read8(offset)
+        } else {
+            let mut hdr = [0u8; record::HEADER_SIZE];
+            copy_wrapping(mem, offset, &mut hdr);
+            hdr
+        };
+        let (type_, rec_size) = split_header(hdr);
         if rec_size < record::HEADER_SIZE || rec_size as u64 > head.wrapping_sub(tail) {
             pr_warn!("perf buffer: malformed record (type {type_}, size {rec_size}), skipping the rest of the ring");
             tail = head;
@@ -116,11 +127,15 @@ pub fn read_ring<M: PerfRingMemory>(
             copy_wrapping(mem, offset, &mut bounce[..rec_size]);
             let rec = RecordRef { addr: bounce.as_mut_ptr(), type_, size: rec_size };
             let bytes = &bounce[..rec_size];
-            let event = decode(&rec, |at, out| out.copy_from_slice(&bytes[at..at + out.len()]));
+            let event = decode(
+                &rec,
+                |at| bytes[at..at + 4].try_into().unwrap_or_default(),
+                |at| bytes[at..at + 8].try_into().unwrap_or_default(),
+            );
             ret = on_record(&rec, event);
         } else {
             let rec = RecordRef { addr: mem.addr(offset), type_, size: rec_size };
-            let event = decode(&rec, |at, out| mem.copy_out(offset + at, out));
+            let event = decode(&rec, |at| mem.read4(offset + at), |at| mem.read8(offset + at));
             ret = on_record(&rec, event);
         }
         tail = tail.wrapping_add(rec_size as u64);
@@ -130,6 +145,18 @@ pub fn read_ring<M: PerfRingMemory>(
     }
     mem.set_tail(tail);
     ret
+}
+
+/// `(type, size)` of a `struct perf_event_header` (`u32 type; u16 misc;
+/// u16 size`), computed in registers from one 8-byte word.
+#[inline]
+fn split_header(hdr: [u8; 8]) -> (u32, usize) {
+    let word = u64::from_ne_bytes(hdr);
+    if cfg!(target_endian = "little") {
+        (word as u32, (word >> 48) as usize)
+    } else {
+        ((word >> 32) as u32, (word & 0xffff) as usize)
+    }
 }
 
 /// Copies `out.len()` bytes from `offset`, continuing at the start of the
@@ -312,12 +339,13 @@ mod tests {
 
     #[test]
     fn short_records_decode_to_zero_fields() {
-        let never = |_: usize, _: &mut [u8]| panic!("no field to read");
+        let never4 = |_: usize| -> [u8; 4] { panic!("no field to read") };
+        let never8 = |_: usize| -> [u8; 8] { panic!("no field to read") };
         let rec = RecordRef { addr: core::ptr::null_mut(), type_: PERF_RECORD_LOST, size: 16 };
-        assert_eq!(decode(&rec, never), Event::Lost { count: 0 });
+        assert_eq!(decode(&rec, never4, never8), Event::Lost { count: 0 });
         let rec = RecordRef { addr: core::ptr::null_mut(), type_: PERF_RECORD_SAMPLE, size: 8 };
-        assert!(matches!(decode(&rec, never), Event::Sample { size: 0, .. }));
+        assert!(matches!(decode(&rec, never4, never8), Event::Sample { size: 0, .. }));
         let rec = RecordRef { addr: core::ptr::null_mut(), type_: 17, size: 8 };
-        assert_eq!(decode(&rec, never), Event::Other { type_: 17 });
+        assert_eq!(decode(&rec, never4, never8), Event::Other { type_: 17 });
     }
 }

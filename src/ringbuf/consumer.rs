@@ -148,6 +148,7 @@ fn capped(count: u64) -> i32 {
 /// A set of rings behind one epoll fd (`struct ring_buffer`).
 pub struct RingBuffer {
     /// Boxed so that `ring_buffer__ring()` pointers stay valid across adds.
+    #[allow(clippy::vec_box)]
     rings: Vec<Box<Ring>>,
     epoll: Epoll,
     events: RefCell<Vec<Event>>,

@@ -130,6 +130,20 @@ impl FdMapping {
         self.atomic_u32(off).swap(v, Ordering::AcqRel)
     }
 
+    /// Reads `N` bytes starting at `off` (a range the kernel does not write
+    /// while the reader owns it), as one fixed-size load.
+    #[inline]
+    pub fn read_array<const N: usize>(&self, off: usize) -> [u8; N] {
+        assert!(
+            off.checked_add(N).is_some_and(|end| end <= self.len),
+            "read of {N} bytes at {off} outside a mapping of {}",
+            self.len
+        );
+        // SAFETY: the range is inside the mapping (checked); any byte
+        // pattern is a valid array.
+        unsafe { core::ptr::read_unaligned(self.addr.add(off).cast::<[u8; N]>()) }
+    }
+
     /// Copies `out.len()` bytes starting at `off` (a range the kernel does
     /// not write while the reader owns it).
     pub fn copy_out(&self, off: usize, out: &mut [u8]) {
@@ -175,6 +189,7 @@ mod tests {
         let mut out = [0u8; 4];
         ro.copy_out(ps + 16, &mut out);
         assert_eq!(u32::from_ne_bytes(out), 9);
+        assert_eq!(u32::from_ne_bytes(ro.read_array::<4>(ps + 16)), 9);
         assert_eq!(ro.at(ps), ro.addr().wrapping_add(ps));
         assert!(FdMapping::new(fd, 0, 0, false).is_err());
         assert_eq!(FdMapping::new(-1, ps, 0, false).unwrap_err(), Error::BAD_FD);

@@ -2,21 +2,44 @@
 //! `BPF_MAP_TYPE_PERF_EVENT_ARRAY` that hold perf event fds.
 
 use core::ffi::c_void;
+use core::marker::PhantomData;
 use std::os::fd::{OwnedFd, RawFd};
 
 use crate::error::{Error, Result};
 use crate::uapi::perf::{perf_event_attr, PERF_EVENT_IOC_DISABLE, PERF_EVENT_IOC_ENABLE, PERF_FLAG_FD_CLOEXEC};
 
+/// A `perf_event_attr` the kernel may read for as long as `'a`: one of
+/// ours, or a C caller's, which may be older or newer than our struct (the
+/// kernel reads the size it announces).
+#[derive(Clone, Copy, Debug)]
+pub struct AttrRef<'a> {
+    ptr: *const perf_event_attr,
+    _life: PhantomData<&'a perf_event_attr>,
+}
+
+impl<'a> AttrRef<'a> {
+    /// One of our attrs.
+    pub fn new(attr: &'a perf_event_attr) -> AttrRef<'a> {
+        AttrRef { ptr: attr, _life: PhantomData }
+    }
+
+    /// A caller's attr.
+    ///
+    /// # Safety
+    /// `ptr` is readable for the size in its `size` field (or 64 bytes, the
+    /// first version, when that is 0) during `'a`.
+    pub unsafe fn from_raw(ptr: *const perf_event_attr) -> AttrRef<'a> {
+        AttrRef { ptr, _life: PhantomData }
+    }
+}
+
 /// Opens a perf event (`pid` -1 and a `cpu` for a per-CPU event) with
 /// `PERF_FLAG_FD_CLOEXEC` added to `flags`; the fd is moved to 3 or above.
-///
-/// # Safety
-/// `attr` points to a perf_event_attr readable for the size it announces
-/// in its `size` field (the caller's struct may be older or newer than ours).
-pub unsafe fn open(attr: *const perf_event_attr, pid: i32, cpu: i32, group_fd: i32, flags: u64) -> Result<OwnedFd> {
-    // SAFETY: forwarded contract; the other arguments are plain integers.
+pub fn open(attr: AttrRef<'_>, pid: i32, cpu: i32, group_fd: i32, flags: u64) -> Result<OwnedFd> {
+    // SAFETY: `AttrRef` guarantees the attr is readable for its size; the
+    // other arguments are plain integers.
     let fd = unsafe {
-        libc::syscall(libc::SYS_perf_event_open, attr, pid, cpu, group_fd, (flags | PERF_FLAG_FD_CLOEXEC) as libc::c_ulong)
+        libc::syscall(libc::SYS_perf_event_open, attr.ptr, pid, cpu, group_fd, (flags | PERF_FLAG_FD_CLOEXEC) as libc::c_ulong)
     };
     if fd < 0 {
         return Err(Error::last_os_error());
@@ -81,8 +104,7 @@ mod tests {
             wakeup_events_or_watermark: 1,
             ..Default::default()
         };
-        // SAFETY: a complete attr of the size it announces.
-        let fd = match unsafe { open(&attr, -1, 0, -1, 0) } {
+        let fd = match open(AttrRef::new(&attr), -1, 0, -1, 0) {
             Ok(fd) => fd,
             Err(e) if e == Error::PERM || e == Error::new(libc::EACCES) => return, // not root
             Err(e) => panic!("perf_event_open: {e:?}"),

@@ -7,7 +7,8 @@ use crate::ffi::api::libbpf_h::types::*;
 use crate::ffi::ctypes::*;
 use crate::ffi::entry::ffi;
 use crate::ffi::opts;
-use crate::perfbuf::buffer::{bpf_output_attr, Handler, Params, PerfBuffer};
+use crate::perfbuf::buffer::{bpf_output_attr, Handler, LostFn, Params, PerfBuffer, SampleFn};
+use crate::sys::perf::AttrRef;
 
 /// Borrows the manager behind a C handle (`EINVAL` for NULL).
 ///
@@ -115,15 +116,15 @@ pub unsafe extern "C" fn perf_buffer__new(map_fd: c_int, page_cnt: size_t, sampl
                 // SAFETY: the caller's callback with its context and a sample
                 // that stays valid during the call.
                 unsafe { cb(ctx, cpu, data.cast(), size) }
-            }) as Box<dyn Fn(i32, *mut u8, u32)>
+            }) as SampleFn
         });
         let lost = lost_cb.map(|cb| {
             Box::new(move |cpu: i32, count: u64| {
                 // SAFETY: the caller's callback with its context.
                 unsafe { cb(ctx, cpu, count) }
-            }) as Box<dyn Fn(i32, u64)>
+            }) as LostFn
         });
-        let params = Params { attr: &attr, cpus: Vec::new() };
+        let params = Params { attr: AttrRef::new(&attr), cpus: Vec::new() };
         Ok(into_handle(PerfBuffer::new(map_fd, page_cnt, params, Handler::Decoded { sample, lost })?))
     })
 }
@@ -161,6 +162,9 @@ pub unsafe extern "C" fn perf_buffer__new_raw(map_fd: c_int, page_cnt: size_t, a
             })),
             None => Handler::Decoded { sample: None, lost: None },
         };
+        // SAFETY: the caller's attr is readable for its announced size during
+        // this call, the only time the kernel reads it.
+        let attr = unsafe { AttrRef::from_raw(attr) };
         Ok(into_handle(PerfBuffer::new(map_fd, page_cnt, Params { attr, cpus }, handler)?))
     })
 }
