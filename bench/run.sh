@@ -64,4 +64,5 @@ for src in "$ROOT"/bench/*.c; do
 			"$(ratio "$o" "$r1")" "$(ratio "$d" "$r2")" "$(ratio "$o" "$d")"
 	done
 done
+"$ROOT/bench/btf.sh" || status=1
 exit $status

@@ -19,3 +19,4 @@ pub mod misc;
 pub mod obj;
 pub mod perf;
 pub mod prog;
+pub mod blob;
