@@ -17,5 +17,7 @@ pub mod error;
 pub mod ffi;
 pub mod names;
 pub mod object;
+pub mod perfbuf;
+pub mod ringbuf;
 pub mod sys;
 pub mod uapi;

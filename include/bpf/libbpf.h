@@ -1923,42 +1923,58 @@ int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
 int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The mapping of ring `buf_idx` (the perf control page, then the data) in
+ * `*buf`, and the size of its data area in `*buf_size`. Returns 0, or
+ * `-EINVAL` for an index out of range or NULL arguments.
  */
 int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The number of per-CPU rings (one per online CPU, or per requested CPU).
+ * 0 (errno `EINVAL`) for NULL.
  */
 size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The perf event fd of ring `buf_idx` (owned by `pb`), e.g. to poll it
+ * alone. `-EINVAL` for an index out of range.
  */
 int perf_buffer__buffer_fd(const struct perf_buffer *pb, size_t buf_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads every ring without waiting, calling the callbacks for each
+ * record. Returns 0, or the first error: -1 (`LIBBPF_PERF_EVENT_ERROR`,
+ * from a raw callback or an unknown record type) with errno set.
  */
 int perf_buffer__consume(struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads ring `buf_idx` without waiting. Returns 0, the error a callback
+ * stopped with, or `-EINVAL` for an index out of range.
  */
 int perf_buffer__consume_buffer(struct perf_buffer *pb, size_t buf_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The epoll fd watching every ring (owned by `pb`). `-EINVAL` for NULL.
  */
 int perf_buffer__epoll_fd(const struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Empties the map slots it filled, disables, unmaps and closes every perf
+ * event, closes the epoll fd and frees `pb` (NULL is a no-op).
  */
 void perf_buffer__free(struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a reader of `BPF_MAP_TYPE_PERF_EVENT_ARRAY` map `map_fd`: for
+ * every online CPU, opens a `PERF_COUNT_SW_BPF_OUTPUT` event, maps its ring
+ * of `page_cnt` pages (a power of two) plus the control page, stores its
+ * fd in the map at the CPU's index, and watches it with epoll.
+ * `sample_cb(ctx, cpu, data, size)` runs for each sample,
+ * `lost_cb(ctx, cpu, count)` when the kernel dropped samples (either may
+ * be NULL). `opts->sample_period` makes the kernel wake readers every that
+ * many samples. Returns NULL with errno `EINVAL` (bad opts, page count,
+ * map type) or the errno of the failing call.
  */
 struct perf_buffer *perf_buffer__new(int map_fd,
                                      size_t page_cnt,
@@ -1968,7 +1984,13 @@ struct perf_buffer *perf_buffer__new(int map_fd,
                                      const struct perf_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `perf_buffer__new()`, with the caller's `perf_event_attr` and a
+ * callback getting every record raw (`event_cb(ctx, cpu, header)`, which
+ * returns `LIBBPF_PERF_EVENT_CONT` to go on, `_DONE` to stop reading that
+ * ring, `_ERROR` to fail). `opts->cpu_cnt` > 0 opens rings only on
+ * `opts->cpus[i]`, stored at `opts->map_keys[i]`. Returns NULL with errno
+ * `EINVAL` for a NULL attr, bad opts or CPU lists, as `perf_buffer__new()`
+ * otherwise.
  */
 struct perf_buffer *perf_buffer__new_raw(int map_fd,
                                          size_t page_cnt,
@@ -1978,7 +2000,10 @@ struct perf_buffer *perf_buffer__new_raw(int map_fd,
                                          const struct perf_buffer_raw_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Waits up to `timeout_ms` milliseconds (-1: forever) for rings with
+ * records, then reads those rings. Returns the number of rings that were
+ * ready (0 on timeout), `-errno` of `epoll_wait()` (`-EINTR`), or the first
+ * error as `perf_buffer__consume()`.
  */
 int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
 
@@ -2213,42 +2238,53 @@ void bpf_program__unload(struct bpf_program *prog);
 int bpf_program__unpin(struct bpf_program *prog, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Bytes of ring `r` produced but not consumed yet (record headers and
+ * padding included). 0 (errno `EINVAL`) for a NULL ring.
  */
 size_t ring__avail_data_size(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Consumes every committed sample of ring `r` without waiting, calling its
+ * callback for each. Returns the number of samples (at most `INT_MAX`), or
+ * the callback's negative return value (errno set from it), which stops
+ * consumption after that sample.
  */
 int ring__consume(struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `ring__consume()`, handing out at most `n` samples.
  */
 int ring__consume_n(struct ring *r, size_t n);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The consumer position of ring `r` (a free-running byte count), read
+ * with acquire ordering. 0 (errno `EINVAL`) for a NULL ring.
  */
 unsigned long ring__consumer_pos(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the map ring `r` consumes (still owned by the caller).
+ * `-EINVAL` for a NULL ring.
  */
 int ring__map_fd(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The producer position of ring `r` (a free-running byte count), read
+ * with acquire ordering. 0 (errno `EINVAL`) for a NULL ring.
  */
 unsigned long ring__producer_pos(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The size in bytes of ring `r`'s data area (the map's `max_entries`).
+ * 0 (errno `EINVAL`) for a NULL ring.
  */
 size_t ring__size(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds another `BPF_MAP_TYPE_RINGBUF` map to `rb`, with its own callback
+ * and context. Returns 0, or a negative errno: `-EINVAL` if the map is not
+ * a ring buffer, the error of getting its info, mapping it or adding it to
+ * epoll otherwise.
  */
 int ring_buffer__add(struct ring_buffer *rb,
                      int map_fd,
@@ -2256,27 +2292,38 @@ int ring_buffer__add(struct ring_buffer *rb,
                      void *ctx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Consumes every committed sample of every ring without waiting, ring by
+ * ring in the order they were added. Returns the number of samples (at
+ * most `INT_MAX`), or a callback's negative return value (errno set from
+ * it), which stops consumption after that sample.
  */
 int ring_buffer__consume(struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `ring_buffer__consume()`, handing out at most `n` samples in total.
  */
 int ring_buffer__consume_n(struct ring_buffer *rb, size_t n);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The epoll fd that becomes readable when a ring has data; each event's
+ * `data.u32` is the ring's index (as `ring_buffer__ring()` takes it). Owned
+ * by `rb`. `-EINVAL` for NULL.
  */
 int ring_buffer__epoll_fd(const struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unmaps every ring, closes the epoll fd and frees `rb` (NULL is a no-op).
+ * The map fds stay open.
  */
 void ring_buffer__free(struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a consumer of `BPF_MAP_TYPE_RINGBUF` map `map_fd`: maps its
+ * consumer page (read-write) and its producer page and data (read-only)
+ * and watches it with a new epoll fd. `sample_cb(ctx, data, size)` runs for
+ * every sample; a negative return stops consumption. Returns NULL with
+ * errno `EINVAL` (bad opts, not a ring buffer map) or the errno of the
+ * failing call.
  */
 struct ring_buffer *ring_buffer__new(int map_fd,
                                      ring_buffer_sample_fn sample_cb,
@@ -2284,43 +2331,63 @@ struct ring_buffer *ring_buffer__new(int map_fd,
                                      const struct ring_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Waits up to `timeout_ms` milliseconds (-1: forever, 0: not at all) for
+ * rings with data, then consumes those rings. Returns the number of
+ * samples (at most `INT_MAX`; 0 on timeout), a callback's negative return
+ * value, or `-errno` of `epoll_wait()` (`-EINTR`).
  */
 int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Ring `idx` of `rb` (0 is the map given to `ring_buffer__new()`, then the
+ * added ones in order), valid until `rb` is freed. NULL with errno `ERANGE`
+ * past the last ring.
  */
 struct ring *ring_buffer__ring(struct ring_buffer *rb, unsigned int idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Discards a sample reserved with `user_ring_buffer__reserve*()`: the
+ * kernel skips it. The sample must not be used afterwards.
  */
 void user_ring_buffer__discard(struct user_ring_buffer *rb, void *sample);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unmaps the ring, closes the epoll fd and frees `rb` (NULL is a no-op).
+ * The map fd stays open.
  */
 void user_ring_buffer__free(struct user_ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a producer for `BPF_MAP_TYPE_USER_RINGBUF` map `map_fd`: maps
+ * the kernel's consumer page (read-only) and the producer page and data
+ * (read-write), and an epoll fd waiting for the kernel to drain. Returns
+ * NULL with errno `EINVAL` (bad opts, wrong map type) or the errno of the
+ * failing call.
  */
 struct user_ring_buffer *user_ring_buffer__new(int map_fd,
                                                const struct user_ring_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reserves `size` bytes in the ring and returns where to write them (8-byte
+ * aligned); submit or discard the sample afterwards, in any order relative
+ * to other samples. NULL with errno `E2BIG` when `size` can never fit (or
+ * uses the top two bits), `ENOSPC` when the ring is full for now.
  */
 void *user_ring_buffer__reserve(struct user_ring_buffer *rb, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `user_ring_buffer__reserve()`, but while the ring is full, waits for
+ * the kernel to drain it: up to `timeout_ms` milliseconds, or without limit
+ * for -1 (a last attempt is made when the time is up). NULL with errno
+ * `EINVAL` for another negative timeout, `ENOSPC` when still full at the
+ * end, `E2BIG` as for `reserve`, or the errno of `epoll_wait()` (`EINTR`).
  */
 void *user_ring_buffer__reserve_blocking(struct user_ring_buffer *rb, __u32 size, int timeout_ms);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Publishes a sample reserved with `user_ring_buffer__reserve*()` to the
+ * kernel (release ordering: its bytes are visible before it is). The sample
+ * must not be used afterwards.
  */
 void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
 

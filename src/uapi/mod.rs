@@ -9,6 +9,7 @@ pub mod bpf;
 pub mod btf;
 pub mod bpf_enums;
 pub mod perf;
+pub mod ringbuf;
 
 pub use bpf::*;
 pub use btf::*;
