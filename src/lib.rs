@@ -16,6 +16,7 @@ pub mod btf;
 pub mod error;
 pub mod ffi;
 pub mod names;
+pub mod linker;
 pub mod object;
 pub mod perfbuf;
 pub mod ringbuf;
