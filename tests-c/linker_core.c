@@ -1,16 +1,21 @@
 // oxbpf-test: differential
 // oxbpf-test: valgrind
 /*
- * CO-RE relocation records through the static linker: link_d's code (with
- * field offset and size relocations against vmlinux's task_struct) is
- * linked after link_a's and link_b's, so its .BTF.ext records must be rebased onto the
- * output section. The linked object's structure is compared across
- * libraries and with `bpftool gen object`; then it is loaded and prog_d
- * run: its value holds the kernel's offset of task_struct.tgid.
+ * CO-RE relocations and kernel externs through the static linker.
+ * link_e comes first: its .maps holds only an extern map (defined by
+ * link_a, next) and its .kconfig and .ksyms externs have no ELF sections,
+ * so the linker tracks them as sections without contents. link_d's code
+ * (field offset and size relocations against vmlinux's task_struct) is
+ * linked after link_a's and link_b's, so its .BTF.ext records are rebased
+ * onto the output section. The linked object's structure is compared
+ * across libraries and with `bpftool gen object`; then it is loaded and
+ * prog_d and prog_e run: prog_d's value holds the kernel's offset of
+ * task_struct.tgid, prog_e's its kconfig/ksym findings, its static
+ * counter, a string and shared_map's first value (set by prog_a).
  *
- * Until oxbpf's loader performs CO-RE relocations, loading fails with
- * -EOPNOTSUPP against oxbpf and the run part is skipped (after the
- * structural checks).
+ * Until oxbpf's loader performs CO-RE relocations and resolves kernel
+ * externs, loading fails with -EOPNOTSUPP against oxbpf and the run part
+ * is skipped (after the structural checks).
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -47,7 +52,7 @@ static long member_offset(const char *st, const char *field)
 
 int main(void)
 {
-	char dir[64], out[128], ref[128], cmd[3 * PATH_MAX + 256], a[PATH_MAX], b[PATH_MAX];
+	char dir[64], out[128], ref[128], cmd[4 * PATH_MAX + 256], a[PATH_MAX], b[PATH_MAX], e[PATH_MAX];
 	struct bpf_linker *l;
 	struct bpf_object *obj;
 	int err;
@@ -61,7 +66,8 @@ int main(void)
 	CHECK(l != NULL);
 	if (!l)
 		return harness_done();
-	err = bpf_linker__add_file(l, prog_path("link_a.bpf.o"), NULL);
+	err = bpf_linker__add_file(l, prog_path("link_e.bpf.o"), NULL);
+	err = err ?: bpf_linker__add_file(l, prog_path("link_a.bpf.o"), NULL);
 	err = err ?: bpf_linker__add_file(l, prog_path("link_b.bpf.o"), NULL);
 	err = err ?: bpf_linker__add_file(l, prog_path("link_d.bpf.o"), NULL);
 	err = err ?: bpf_linker__finalize(l);
@@ -70,9 +76,11 @@ int main(void)
 	CHECK_EQ(err, 0);
 	describe_object(out, stdout);
 
+	snprintf(e, sizeof(e), "%s", prog_path("link_e.bpf.o"));
 	snprintf(a, sizeof(a), "%s", prog_path("link_a.bpf.o"));
 	snprintf(b, sizeof(b), "%s", prog_path("link_b.bpf.o"));
-	snprintf(cmd, sizeof(cmd), "bpftool gen object %s %s %s %s 2>/dev/null", ref, a, b, prog_path("link_d.bpf.o"));
+	snprintf(cmd, sizeof(cmd), "bpftool gen object %s %s %s %s %s 2>/dev/null", ref, e, a, b,
+		 prog_path("link_d.bpf.o"));
 	if (system(cmd) != 0) {
 		note("bpftool gen object is unavailable");
 	} else {
@@ -112,6 +120,19 @@ int main(void)
 		printf("prog_d %d retval %u\n", err, opts.retval);
 		CHECK_EQ(opts.retval, 4);
 		CHECK_EQ(args.out, 9 + 101 + tgid * 1000 + 4 * 100000);
+
+		/* prog_a sets shared_map[0] = 11 (b_add of link_b in between). */
+		p = bpf_object__find_program_by_name(obj, "prog_a");
+		args.in = 1;
+		CHECK(p && bpf_prog_test_run_opts(bpf_program__fd(p), &opts) == 0);
+		p = bpf_object__find_program_by_name(obj, "prog_e");
+		CHECK(p && bpf_prog_test_run_opts(bpf_program__fd(p), &opts) == 0);
+		printf("prog_e retval %u out %llu\n", opts.retval, (unsigned long long)args.out);
+		CHECK_EQ(opts.retval, 5);
+		CHECK_EQ(args.out % 10, 1); /* LINUX_KERNEL_VERSION */
+		CHECK_EQ(args.out / 1000 % 10, 1); /* e_calls */
+		CHECK_EQ(args.out / 10000 % 1000, 'i'); /* "linked"[1] */
+		CHECK_EQ(args.out / 10000000, 11); /* shared_map[0] */
 	}
 	bpf_object__close(obj);
 	unlink(out);
