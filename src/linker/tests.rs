@@ -449,3 +449,49 @@ fn hostile_inputs_never_panic() {
     }
     crate::log::set_print(saved);
 }
+
+#[test]
+fn hidden_visibility_wins() {
+    let d = data_def("v", 1, STB_GLOBAL);
+    let u = data_user("v");
+    let hidden = |o: &Obj| {
+        let mut bytes = o.bytes();
+        // Mark every symbol of the object hidden.
+        let p = Parsed::new(bytes.clone());
+        let (_, symtab) = p.sec(".symtab").unwrap();
+        for i in 1..(symtab.sh_size as usize / SYM_SIZE) {
+            bytes[symtab.sh_offset as usize + i * SYM_SIZE + 5] = STV_HIDDEN;
+        }
+        bytes
+    };
+    for (first, second) in [(d.bytes(), hidden(&u)), (hidden(&u), d.bytes()), (hidden(&d), u.bytes())] {
+        let mut l = Linker::new("x").unwrap();
+        l.add_bytes(&first, "1.o").unwrap();
+        l.add_bytes(&second, "2.o").unwrap();
+        let p = Parsed::new(l.finalize().unwrap());
+        assert_eq!(p.sym("v").visibility(), STV_HIDDEN);
+    }
+}
+
+#[test]
+fn strong_extern_makes_a_weak_definition_strong() {
+    let weak = data_def("v", 1, STB_WEAK);
+    let user = data_user("v");
+    let p = link(&[&weak, &user]).unwrap();
+    let s = p.sym("v");
+    assert_eq!((s.bind(), s.kind()), (STB_GLOBAL, STT_OBJECT));
+    // ... so that a later strong definition conflicts with it.
+    assert_eq!(link(&[&weak, &user, &data_def("v", 2, STB_GLOBAL)]).err(), Some(Error::INVAL));
+}
+
+#[test]
+fn unresolved_externs_stay_extern() {
+    let p = link(&[&data_user("v")]).unwrap();
+    let s = p.sym("v");
+    assert_eq!((s.st_shndx, s.kind(), s.bind()), (SHN_UNDEF, STT_NOTYPE, STB_GLOBAL));
+    let btf = p.btf();
+    let var = btf.find_by_name_kind(b"v", BTF_KIND_VAR).unwrap();
+    assert_eq!(btf.type_at(var).unwrap().var_linkage(), Some(BTF_VAR_GLOBAL_EXTERN));
+    // No .extern DATASEC is written.
+    assert!(btf.find_by_name_kind(b".extern", BTF_KIND_DATASEC).is_err());
+}
