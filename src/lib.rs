@@ -14,5 +14,6 @@ pub mod cpus;
 pub mod error;
 pub mod ffi;
 pub mod names;
+pub mod relo;
 pub mod sys;
 pub mod uapi;
