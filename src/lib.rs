@@ -12,6 +12,7 @@
 pub mod log;
 pub mod cpus;
 pub mod error;
+pub mod externs;
 pub mod ffi;
 pub mod names;
 pub mod relo;

@@ -27,7 +27,7 @@ pub mod spec;
 pub mod view;
 
 #[cfg(test)]
-mod testbtf;
+pub(crate) mod testbtf;
 #[cfg(test)]
 mod tests;
 

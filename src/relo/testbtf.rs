@@ -19,6 +19,8 @@ pub struct Ty {
     pub enums: Vec<(String, u64)>,
     pub params: Vec<(String, u32)>,
     pub linkage: u32,
+    /// datasec vars: (type, offset, size)
+    pub vars: Vec<(u32, u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,7 +70,7 @@ impl TestBtf {
         self.push(Ty { kind: BTF_KIND_CONST, type_ref: to, ..Default::default() })
     }
 
-    pub fn array(&mut self, elem: u32, nelems: u32) -> u32 {
+    pub fn add_array(&mut self, elem: u32, nelems: u32) -> u32 {
         self.push(Ty { kind: BTF_KIND_ARRAY, array: (elem, 0, nelems), ..Default::default() })
     }
 
@@ -130,6 +132,10 @@ impl TestBtf {
         self.push(Ty { kind: BTF_KIND_FLOAT, name: name.into(), size, ..Default::default() })
     }
 
+    pub fn datasec(&mut self, name: &str, vars: &[(u32, u32, u32)]) -> u32 {
+        self.push(Ty { kind: BTF_KIND_DATASEC, name: name.into(), vars: vars.to_vec(), ..Default::default() })
+    }
+
     fn t(&self, id: u32) -> Option<&Ty> {
         self.types.get(id as usize)
     }
@@ -155,6 +161,7 @@ impl TypeView for TestBtf {
             BTF_KIND_ENUM | BTF_KIND_ENUM64 => t.enums.len() as u32,
             BTF_KIND_FUNC_PROTO => t.params.len() as u32,
             BTF_KIND_FUNC => t.linkage,
+            BTF_KIND_DATASEC => t.vars.len() as u32,
             _ => 0,
         })
     }
@@ -187,5 +194,8 @@ impl TypeView for TestBtf {
     }
     fn var_linkage(&self, id: u32) -> u32 {
         self.t(id).map_or(0, |t| t.linkage)
+    }
+    fn datasec_var(&self, id: u32, idx: u32) -> Option<(u32, u32, u32)> {
+        self.t(id)?.vars.get(idx as usize).copied()
     }
 }

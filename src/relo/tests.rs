@@ -18,7 +18,7 @@ fn kernel() -> TestBtf {
     let ulong = k.int("long unsigned int", 8, false); // 3
     let chr = k.int("char", 1, true); // 4
     let nested = k.strukt("nested", 16, &[("a", int, 0), ("b", ulong, 64)]); // 5
-    let comm = k.array(chr, 16); // 6
+    let comm = k.add_array(chr, 16); // 6
     let task_fwd = k.fwd("task_struct", false); // 7
     let task_ptr = k.ptr(task_fwd); // 8
     let anon = k.composite(true, "", 8, &[("u1", ulong, 0, 0), ("u2", int, 0, 0)]); // 9
@@ -57,7 +57,7 @@ fn local() -> Local {
     let ulong = l.int("long unsigned int", 8, false);
     let chr = l.int("char", 1, true);
     let nested = l.strukt("nested", 16, &[("b", ulong, 0), ("a", int, 64)]);
-    let comm = l.array(chr, 16);
+    let comm = l.add_array(chr, 16);
     let task = l.composite(
         false,
         "task_struct___local",

@@ -57,10 +57,9 @@ pub trait TypeView {
     /// Parameter `idx` of a FUNC_PROTO: (name, type).
     fn param(&self, id: u32, idx: u32) -> Option<(&str, u32)>;
     /// VAR linkage.
-    fn var_linkage(&self, id: u32) -> u32 {
-        let _ = id;
-        0
-    }
+    fn var_linkage(&self, id: u32) -> u32;
+    /// Variable `idx` of a DATASEC: (VAR type id, offset, size).
+    fn datasec_var(&self, id: u32, idx: u32) -> Option<(u32, u32, u32)>;
     /// FUNC linkage (the vlen field of a FUNC).
     fn func_linkage(&self, id: u32) -> u32 {
         self.vlen(id)
@@ -170,6 +169,51 @@ pub fn resolve_size(btf: &dyn TypeView, mut id: u32) -> crate::error::Result<u64
         return Ok(total);
     }
     Err(Error::INVAL)
+}
+
+/// The alignment of type `id` in bytes (`btf__align_of`): scalars align to
+/// their size (at most 8), pointers to 8, arrays to their element; a
+/// struct/union to its strictest member, or 1 when its layout shows it is
+/// packed. Fails with `EINVAL` for kinds without alignment.
+pub fn align_of(btf: &dyn TypeView, id: u32) -> crate::error::Result<u32> {
+    align_of_depth(btf, id, 32)
+}
+
+fn align_of_depth(btf: &dyn TypeView, id: u32, depth: u32) -> crate::error::Result<u32> {
+    use crate::error::Error;
+    if depth == 0 {
+        return Err(Error::INVAL);
+    }
+    match btf.kind(id) {
+        Some(BTF_KIND_INT | BTF_KIND_ENUM | BTF_KIND_ENUM64 | BTF_KIND_FLOAT) => Ok(btf.size(id).min(8)),
+        Some(BTF_KIND_PTR) => Ok(8),
+        Some(BTF_KIND_TYPEDEF | BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_TYPE_TAG) => {
+            align_of_depth(btf, btf.type_ref(id), depth - 1)
+        }
+        Some(BTF_KIND_ARRAY) => align_of_depth(btf, btf.array(id).ok_or(Error::INVAL)?.0, depth - 1),
+        Some(BTF_KIND_STRUCT | BTF_KIND_UNION) => {
+            let mut max_align = 1;
+            for i in 0..btf.vlen(id) {
+                let m = btf.member(id, i).ok_or(Error::INVAL)?;
+                let align = align_of_depth(btf, m.type_id, depth - 1)?;
+                if align == 0 {
+                    return Err(Error::INVAL);
+                }
+                max_align = max_align.max(align);
+                if m.bitfield_size == 0 && m.bit_offset % (8 * align) != 0 {
+                    return Ok(1);
+                }
+            }
+            if btf.size(id) % max_align != 0 {
+                return Ok(1);
+            }
+            Ok(max_align)
+        }
+        k => {
+            pr_warn!("unsupported BTF_KIND:{}", k.unwrap_or(0));
+            Err(Error::INVAL)
+        }
+    }
 }
 
 /// Length of the "essential" part of a CO-RE name: everything before the last
