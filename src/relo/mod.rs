@@ -23,6 +23,7 @@ pub mod logfix;
 pub mod matching;
 pub mod patch;
 pub mod resolve;
+pub mod shared;
 pub mod spec;
 pub mod view;
 
