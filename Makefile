@@ -67,10 +67,12 @@ $(BUILD)/$(SONAME): $(SOFILE)
 $(BUILD)/libbpf.so: $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
+PC_SUBST = sed -e "s|@PREFIX@|$(PREFIX)|" -e "s|@LIBDIR@|$(LIBDIR)|" \
+	       -e "s|@INCLUDEDIR@|$(INCLUDEDIR)|" -e "s|@VERSION@|$(VERSION)|"
+
 $(BUILD)/libbpf.pc: libbpf.pc.template Makefile
 	@mkdir -p $(BUILD)
-	sed -e "s|@PREFIX@|$(PREFIX)|" -e "s|@LIBDIR@|$(LIBDIR)|" \
-	    -e "s|@INCLUDEDIR@|$(INCLUDEDIR)|" -e "s|@VERSION@|$(VERSION)|" $< > $@
+	$(PC_SUBST) $< > $@
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/bpf $(DESTDIR)$(PKGCONFIGDIR)
@@ -78,7 +80,8 @@ install: all
 	ln -sf libbpf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libbpf.so
 	install -m 0644 $(addprefix include/bpf/,$(HEADERS)) $(DESTDIR)$(INCLUDEDIR)/bpf/
-	install -m 0644 $(BUILD)/libbpf.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(PC_SUBST) libbpf.pc.template > $(DESTDIR)$(PKGCONFIGDIR)/libbpf.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libbpf.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libbpf.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libbpf.so

@@ -10,6 +10,7 @@
 
 #[macro_use]
 pub mod log;
+pub mod bpf_api;
 pub mod cpus;
 pub mod error;
 pub mod externs;

@@ -114,6 +114,28 @@ if selected "abi"; then
 	done
 fi
 
+# 3b. make install lays out libbpf's install layout, and a program builds
+#     against the installed headers and library.
+if selected "install"; then
+	dest=$B/destdir
+	rm -rf "$dest"
+	if make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/opt/oxbpf LIBDIR=/opt/oxbpf/lib \
+		INCLUDEDIR=/opt/oxbpf/inc > "$LOGS/install.log" 2>&1 &&
+		[ -x "$dest/opt/oxbpf/lib/libbpf.so.1.8.0" ] && [ -L "$dest/opt/oxbpf/lib/libbpf.so.1" ] &&
+		[ -L "$dest/opt/oxbpf/lib/libbpf.so" ] && [ -f "$dest/opt/oxbpf/inc/bpf/libbpf.h" ] &&
+		[ -f "$dest/opt/oxbpf/inc/bpf/libbpf_version.h" ] &&
+		grep -q '^libdir=/opt/oxbpf/lib$' "$dest/opt/oxbpf/lib/pkgconfig/libbpf.pc" &&
+		grep -q '^includedir=/opt/oxbpf/inc$' "$dest/opt/oxbpf/lib/pkgconfig/libbpf.pc" &&
+		gcc -Wall -Werror -I"$dest/opt/oxbpf/inc" "$ROOT/examples/demo.c" -o "$B/bin/demo-installed" \
+			-L"$dest/opt/oxbpf/lib" -lbpf -ldl >> "$LOGS/install.log" 2>&1 &&
+		LD_LIBRARY_PATH="$dest/opt/oxbpf/lib" "$B/bin/demo-installed" >> "$LOGS/install.log" 2>&1 &&
+		grep -q "libbpf v1.8 from $dest/opt/oxbpf/lib/libbpf.so.1" "$LOGS/install.log"; then
+		ok "install: DESTDIR/PREFIX/LIBDIR/INCLUDEDIR layout, pkg-config, a program builds and runs on it"
+	else
+		ko "install: layout" "$LOGS/install.log"
+	fi
+fi
+
 # 4. BPF objects.
 progs_ok=1
 if ls "$T"/progs/*.bpf.c >/dev/null 2>&1; then

@@ -508,37 +508,55 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BTF object with id `id`. Returns a new fd or a negative errno
+ * (`-ENOENT`: no such object).
  */
 int bpf_btf_get_fd_by_id(__u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BTF object with id `id` with `opts->open_flags` and
+ * `opts->token_fd`. Returns a new fd or a negative errno.
  */
 int bpf_btf_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills `*info` (at most `*info_len` bytes) about a BTF object (the raw
+ * BTF and the name only when the caller set buffers); `*info_len` becomes
+ * the number of bytes filled. Returns 0 or a negative errno.
  */
 int bpf_btf_get_info_by_fd(int btf_fd, struct bpf_btf_info *info, __u32 *info_len);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the smallest BTF object id greater than `start_id` into
+ * `*next_id`. Returns 0, or a negative errno (`-ENOENT` past the last).
  */
 int bpf_btf_get_next_id(__u32 start_id, __u32 *next_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads `btf_size` bytes of raw BTF into the kernel. `opts` (may be NULL)
+ * gives flags, a token and a log: with `log_level` the kernel logs from
+ * the start; with level 0 and a `log_buf` the load is retried at level 1
+ * only if it fails; a `log_size` without `log_buf` is `-EINVAL`; a buffer
+ * too small gives `-ENOSPC`. `opts->log_true_size` receives the size the
+ * full log needs. Returns the BTF fd or a negative errno.
  */
 int bpf_btf_load(const void *btf_data, size_t btf_size, struct bpf_btf_load_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens a new instance of the iterator link `link_fd`: each `read(2)` of
+ * the returned fd runs the iterator program. Returns the fd or a negative
+ * errno.
  */
 int bpf_iter_create(int link_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program to `target_fd` for `attach_type` through a link.
+ * The member of `opts` the attach type uses is passed (iterator info,
+ * perf-event cookie, kprobe/uprobe multi, tracing cookie, netfilter hook,
+ * tcx/netkit/cgroup position, tracing multi) or `opts->target_btf_id`;
+ * bytes set beyond that member are `-EINVAL`. Tracing programs fall back
+ * to a raw tracepoint open on kernels refusing them with `-EINVAL`.
+ * Returns the link fd or a negative errno.
  */
 int bpf_link_create(int prog_fd,
                     int target_fd,
@@ -546,47 +564,62 @@ int bpf_link_create(int prog_fd,
                     const struct bpf_link_create_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the link from its hook; the fd stays open (a defunct link).
+ * Returns 0 or a negative errno.
  */
 int bpf_link_detach(int link_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the link with id `id`. Returns a new fd or a negative errno.
  */
 int bpf_link_get_fd_by_id(__u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the link with id `id` with `opts->open_flags` and
+ * `opts->token_fd`. Returns a new fd or a negative errno.
  */
 int bpf_link_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills `*info` (at most `*info_len` bytes) about a link; `*info_len`
+ * becomes the number of bytes filled. Returns 0 or a negative errno.
  */
 int bpf_link_get_info_by_fd(int link_fd, struct bpf_link_info *info, __u32 *info_len);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the smallest link id greater than `start_id` into `*next_id`.
+ * Returns 0, or a negative errno (`-ENOENT` past the last link).
  */
 int bpf_link_get_next_id(__u32 start_id, __u32 *next_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the program of a link with `new_prog_fd`; with `BPF_F_REPLACE`
+ * in `opts->flags`, only if the link still runs `opts->old_prog_fd`
+ * (struct_ops links: `opts->old_map_fd`; giving both is `-EINVAL`).
+ * Returns 0 or a negative errno.
  */
 int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a raw tracepoint program to the tracepoint `name` (NULL for
+ * tracing programs whose target was given at load). Returns the link fd
+ * or a negative errno.
  */
 int bpf_raw_tracepoint_open(const char *name, int prog_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * [`bpf_raw_tracepoint_open`] with `opts->tp_name` and a cookie the
+ * program reads with `bpf_get_attach_cookie()`. Returns the link fd or a
+ * negative errno.
  */
 int bpf_raw_tracepoint_open_opts(int prog_fd, struct bpf_raw_tp_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Asks what BPF attachment fd `fd` of process `pid` is: `*prog_id`,
+ * `*fd_type` (`BPF_FD_TYPE_*`), `*probe_offset`, `*probe_addr` and the
+ * tracepoint, symbol or file name in `buf` (room for `*buf_len` bytes;
+ * `*buf_len` becomes the name's length). Returns 0 or a negative errno
+ * (`-ENOSPC`: name truncated; `-ENOTSUPP`: not a BPF attachment).
  */
 int bpf_task_fd_query(int pid,
                       int fd,
@@ -599,7 +632,16 @@ int bpf_task_fd_query(int pid,
                       __u64 *probe_addr);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a map of `map_type` named `map_name` (NULL: unnamed; only the
+ * first 15 bytes are kept) with the given key and value sizes and maximum
+ * number of entries; `opts` (may be NULL) adds BTF type ids, flags,
+ * `map_extra`, NUMA node, offload ifindex, inner map, token, exclusive
+ * program hash and a log for the kernel's reasons of refusal (kernels after
+ * 6.18; `log_opts->true_size` is 0 where unsupported). The first call
+ * raises `RLIMIT_MEMLOCK` on kernels that need it.
+ *
+ * Returns the new map fd (close-on-exec), or a negative errno (`errno` set):
+ * `-EINVAL` for bad opts or attributes, `-E2BIG`, `-EPERM`, ...
  */
 int bpf_map_create(enum bpf_map_type map_type,
                    const char *map_name,
@@ -609,7 +651,10 @@ int bpf_map_create(enum bpf_map_type map_type,
                    const struct bpf_map_create_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deletes elements by key, `*count` keys from `keys` (packed, key size
+ * each). On return `*count` is the number deleted, also on failure (the
+ * keys before the one that failed). Returns 0 or a negative errno
+ * (`-ENOENT` for a missing key).
  */
 int bpf_map_delete_batch(int fd,
                          const void *keys,
@@ -617,47 +662,55 @@ int bpf_map_delete_batch(int fd,
                          const struct bpf_map_batch_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deletes `key`. Returns 0, or a negative errno (`-ENOENT`: no such key).
  */
 int bpf_map_delete_elem(int fd, const void *key);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deletes `key` with `flags` (`BPF_F_LOCK`, ...). Returns 0 or a negative errno.
  */
 int bpf_map_delete_elem_flags(int fd, const void *key, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Freezes the map: user space can no longer change it (programs still
+ * can). Returns 0 or a negative errno (`-EBUSY` if writable mmaps exist).
  */
 int bpf_map_freeze(int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the map with id `id`. Returns a new fd or a negative errno
+ * (`-ENOENT`: no such map).
  */
 int bpf_map_get_fd_by_id(__u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the map with id `id`, with `opts->open_flags` (`BPF_F_RDONLY`,
+ * `BPF_F_WRONLY`) and `opts->token_fd`. Returns a new fd or a negative errno.
  */
 int bpf_map_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills `*info` (at most `*info_len` bytes) with what the kernel knows
+ * about the map; `*info_len` becomes the number of bytes filled.
+ * Returns 0 or a negative errno.
  */
 int bpf_map_get_info_by_fd(int map_fd, struct bpf_map_info *info, __u32 *info_len);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the smallest map id greater than `start_id` into `*next_id`.
+ * Returns 0, or a negative errno (`-ENOENT` past the last map).
  */
 int bpf_map_get_next_id(__u32 start_id, __u32 *next_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the key that follows `key` into `next_key` (the first key when
+ * `key` is NULL or not in the map). Returns 0, or a negative errno
+ * (`-ENOENT` after the last key).
  */
 int bpf_map_get_next_key(int fd, const void *key, void *next_key);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like [`bpf_map_lookup_batch`], deleting the elements it returns.
  */
 int bpf_map_lookup_and_delete_batch(int fd,
                                     void *in_batch,
@@ -668,17 +721,24 @@ int bpf_map_lookup_and_delete_batch(int fd,
                                     const struct bpf_map_batch_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Copies the value of `key` into `value` and deletes the element (for
+ * queues and stacks `key` is NULL: pops the head). Returns 0 or a negative
+ * errno (`-ENOENT`: absent or empty).
  */
 int bpf_map_lookup_and_delete_elem(int fd, const void *key, void *value);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * [`bpf_map_lookup_and_delete_elem`] with `flags` (`BPF_F_LOCK`).
  */
 int bpf_map_lookup_and_delete_elem_flags(int fd, const void *key, void *value, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads up to `*count` elements in one call, starting after the position
+ * `in_batch` (NULL: from the start), into `keys` and `values` (packed;
+ * per-CPU values take `round_up(value_size, 8) * ncpus` bytes each), and
+ * writes the position to resume from into `out_batch`. `*count` becomes the
+ * number read, also on failure. Returns 0, or a negative errno: `-ENOENT`
+ * when the end of the map was reached (elements may still have been read).
  */
 int bpf_map_lookup_batch(int fd,
                          void *in_batch,
@@ -689,17 +749,21 @@ int bpf_map_lookup_batch(int fd,
                          const struct bpf_map_batch_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Copies the value stored under `key` into `value` (per-CPU maps: one
+ * value per possible CPU, each rounded up to 8 bytes). Returns 0 or a
+ * negative errno (`-ENOENT`: no such key).
  */
 int bpf_map_lookup_elem(int fd, const void *key, void *value);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * [`bpf_map_lookup_elem`] with `flags` (`BPF_F_LOCK`, `BPF_F_CPU`).
  */
 int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates or updates `*count` elements from `keys` and `values` (packed)
+ * with `opts->elem_flags`. `*count` becomes the number written, also on
+ * failure. Returns 0 or a negative errno.
  */
 int bpf_map_update_batch(int fd,
                          const void *keys,
@@ -708,62 +772,89 @@ int bpf_map_update_batch(int fd,
                          const struct bpf_map_batch_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Stores `value` under `key`; `flags` is `BPF_ANY`, `BPF_NOEXIST` (fails
+ * with `-EEXIST` if present), `BPF_EXIST` (fails with `-ENOENT` if absent),
+ * optionally with `BPF_F_LOCK`. Returns 0 or a negative errno (`-E2BIG`
+ * when the map is full).
  */
 int bpf_map_update_elem(int fd, const void *key, const void *value, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Enables run-time statistics of `type` (`BPF_STATS_RUN_TIME`: run time
+ * and count of every program) for as long as the returned fd is open.
+ * Returns the fd or a negative errno (`-EBUSY` is not used: statistics
+ * are reference-counted).
  */
 int bpf_enable_stats(enum bpf_stats_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a BPF token from `bpffs_fd`, a bpffs mounted with delegation
+ * options, to hand BPF rights to an unprivileged user namespace.
+ * Returns the token fd or a negative errno.
  */
 int bpf_token_create(int bpffs_fd, struct bpf_token_create_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses the `RLIMIT_MEMLOCK` value set before the first map, program or
+ * BTF object is created, on kernels that charge BPF memory to it
+ * (before 5.11): default `RLIM_INFINITY`, 0 leaves the limit alone.
+ * Returns 0, or `-EBUSY` once an object was created.
  */
 int libbpf_set_memlock_rlim(size_t memlock_bytes);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF object pinned at `pathname` (a bpffs path). Returns a new
+ * fd or a negative errno (`-ENOENT`, `-EACCES`, ...).
  */
 int bpf_obj_get(const char *pathname);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills the info struct of any BPF object (program, map, BTF, link):
+ * the kernel writes at most `*info_len` bytes into `info` and stores the
+ * number written in `*info_len`. Returns 0 or a negative errno (`-E2BIG`
+ * when `info` is larger than the kernel's struct and the extra bytes are
+ * not zero).
  */
 int bpf_obj_get_info_by_fd(int bpf_fd, void *info, __u32 *info_len);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF object pinned at `pathname` with `opts->file_flags`
+ * (`BPF_F_RDONLY`, `BPF_F_WRONLY`, `BPF_F_PATH_FD` with `opts->path_fd`
+ * as the directory `pathname` is relative to). Returns a new fd or a
+ * negative errno.
  */
 int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the object `fd` at `pathname` in a bpffs, so it outlives the
+ * process. Returns 0 or a negative errno (`-EEXIST`: path taken).
  */
 int bpf_obj_pin(int fd, const char *pathname);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * [`bpf_obj_pin`] with `opts->file_flags` (`BPF_F_PATH_FD`) and
+ * `opts->path_fd`. Returns 0 or a negative errno.
  */
 int bpf_obj_pin_opts(int fd, const char *pathname, const struct bpf_obj_pin_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Associates the program with a struct_ops map (kernels after 6.18; older
+ * ones answer `-EINVAL`). Returns 0 or a negative errno.
  */
 int bpf_prog_assoc_struct_ops(int prog_fd, int map_fd, struct bpf_prog_assoc_struct_ops_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program to `attachable_fd` (a cgroup, sockmap, netns, ...)
+ * for `type` with `flags` (`BPF_F_ALLOW_OVERRIDE`, `BPF_F_ALLOW_MULTI`,
+ * ...). Returns 0 or a negative errno.
  */
 int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program to `target` with the options: flags, the program
+ * to replace (`BPF_F_REPLACE`), the position relative to another program
+ * by fd or id (`BPF_F_BEFORE`/`BPF_F_AFTER`; both fd and id is `-EINVAL`)
+ * and the expected mprog revision. Returns 0 or a negative errno.
  */
 int bpf_prog_attach_opts(int prog_fd,
                          int target,
@@ -771,22 +862,27 @@ int bpf_prog_attach_opts(int prog_fd,
                          const struct bpf_prog_attach_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Keeps `map_fd` bound to the program (alive as long as it is).
+ * Returns 0 or a negative errno.
  */
 int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the program attached to `attachable_fd` for `type` (the only
+ * one, for targets that hold one). Returns 0 or a negative errno.
  */
 int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches program `prog_fd` from `attachable_fd` for `type`.
+ * Returns 0 or a negative errno (`-ENOENT`: not attached there).
  */
 int bpf_prog_detach2(int prog_fd, int attachable_fd, enum bpf_attach_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches program `prog_fd` from `target` with the options (flags,
+ * relative fd or id, expected revision; see [`bpf_prog_attach_opts`]).
+ * Returns 0 or a negative errno.
  */
 int bpf_prog_detach_opts(int prog_fd,
                          int target,
@@ -794,27 +890,44 @@ int bpf_prog_detach_opts(int prog_fd,
                          const struct bpf_prog_detach_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the program with id `id`. Returns a new fd or a negative errno
+ * (`-ENOENT`: no such program).
  */
 int bpf_prog_get_fd_by_id(__u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the program with id `id` with `opts->open_flags` and
+ * `opts->token_fd`. Returns a new fd or a negative errno.
  */
 int bpf_prog_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills `*info` (at most `*info_len` bytes) with what the kernel knows
+ * about the program (arrays only where the caller set pointers and
+ * counts); `*info_len` becomes the number of bytes filled.
+ * Returns 0 or a negative errno.
  */
 int bpf_prog_get_info_by_fd(int prog_fd, struct bpf_prog_info *info, __u32 *info_len);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the smallest program id greater than `start_id` into `*next_id`.
+ * Returns 0, or a negative errno (`-ENOENT` past the last program).
  */
 int bpf_prog_get_next_id(__u32 start_id, __u32 *next_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads `insn_cnt` instructions as a program of `prog_type` under
+ * `license`, named `prog_name` (first 15 bytes). `opts` (may be NULL) sets
+ * the expected attach type, attach target (BTF id with a program fd or a
+ * module BTF fd, not both), BTF with func and line info, flags, `fd_array`,
+ * token, `attempts` on `EAGAIN` (default 5) and the verifier log:
+ * with `log_level` the log is written from the start; with level 0 and a
+ * `log_buf` the load is retried at level 1 only if it fails. `log_buf` and
+ * `log_size` go together (else `-EINVAL`); a buffer too small gives
+ * `-ENOSPC`. `opts->log_true_size` receives the size the full log needs.
+ *
+ * Returns the program fd, or a negative errno (`-EACCES`/`-EINVAL` when
+ * the verifier refuses the program, `-E2BIG`, `-EPERM`, ...).
  */
 int bpf_prog_load(enum bpf_prog_type prog_type,
                   const char *prog_name,
@@ -824,7 +937,10 @@ int bpf_prog_load(enum bpf_prog_type prog_type,
                   struct bpf_prog_load_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The legacy query: lists in `prog_ids` (room for `*prog_cnt` ids) the
+ * programs attached to `target_fd` for `type`; `*attach_flags` (if not
+ * NULL) and `*prog_cnt` receive the attach flags and the number attached.
+ * Returns 0 or a negative errno (`-ENOSPC`: `prog_ids` too small).
  */
 int bpf_prog_query(int target_fd,
                    enum bpf_attach_type type,
@@ -834,12 +950,18 @@ int bpf_prog_query(int target_fd,
                    __u32 *prog_cnt);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Lists what is attached to `target` for `type`: program ids, link ids and
+ * their attach flags into the arrays of `opts` (room for `opts->count`
+ * entries each); `opts->count`, `opts->attach_flags` and `opts->revision`
+ * receive the results. Returns 0 or a negative errno.
  */
 int bpf_prog_query_opts(int target, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads up to `buf_len` bytes of the program's BPF stream `stream_id`
+ * (`BPF_STREAM_STDOUT`, `BPF_STREAM_STDERR`) into `buf`. Returns the
+ * number of bytes read, or a negative errno (`-EINVAL` on kernels without
+ * streams).
  */
 int bpf_prog_stream_read(int prog_fd,
                          __u32 stream_id,
@@ -848,7 +970,12 @@ int bpf_prog_stream_read(int prog_fd,
                          struct bpf_prog_stream_read_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Runs the program once or `opts->repeat` times on `data_in`/`ctx_in`,
+ * with flags, CPU and batch size; `opts->retval`, `duration` (mean ns per
+ * run), `data_size_out` and `ctx_size_out` receive the results, and the
+ * output packet and context land in `data_out`/`ctx_out` when given.
+ * Returns 0 or a negative errno (`-ENOSPC`: an output buffer was too
+ * small, truncated; `-ENOTSUPP` for program types without test runs).
  */
 int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
 

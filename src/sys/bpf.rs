@@ -81,3 +81,120 @@ pub fn bpf_fd<A>(cmd: u32, attr: &mut A) -> Result<OwnedFd> {
 pub fn ptr_to_u64<T>(p: *const T) -> u64 {
     p as usize as u64
 }
+
+/// `BPF_COMMON_ATTRS`: a flag ORed into the command when a
+/// `struct bpf_common_attr` travels in the 4th and 5th syscall arguments
+/// (kernels after 6.18; older ones reject the command with `EINVAL`).
+pub const BPF_COMMON_ATTRS: u32 = 1 << 16;
+
+/// A `bpf(2)` attribute struct: the member of the kernel's `union bpf_attr`
+/// one command reads, written down as a `#[repr(C)]` struct.
+///
+/// # Safety
+/// The type must be `#[repr(C)]` plain data valid when all-zero, laid out as
+/// the kernel's member, and `SIZE` must not exceed `size_of::<Self>()`.
+pub unsafe trait Attr: Sized {
+    /// Bytes passed as the syscall's `size`: the offset just past the last
+    /// field the command uses (libbpf's `offsetofend(union bpf_attr, last)`),
+    /// so kernels that predate a later field never see a non-zero tail.
+    const SIZE: usize;
+}
+
+/// `impl_attr!(FooAttr, last_field: Type)` (size ends at that field) or
+/// `impl_attr!(FooAttr)` (the whole struct, tail padding included, as
+/// libbpf's `offsetofend` of a named member struct).
+#[macro_export]
+macro_rules! impl_attr {
+    ($t:ty, $last:ident : $ty:ty) => {
+        // SAFETY: attr structs are #[repr(C)] plain integer data.
+        unsafe impl $crate::sys::bpf::Attr for $t {
+            const SIZE: usize = core::mem::offset_of!($t, $last) + core::mem::size_of::<$ty>();
+        }
+    };
+    ($t:ty) => {
+        // SAFETY: attr structs are #[repr(C)] plain integer data.
+        unsafe impl $crate::sys::bpf::Attr for $t {
+            const SIZE: usize = core::mem::size_of::<$t>();
+        }
+    };
+}
+
+/// Issues `bpf(cmd, attr, A::SIZE)`; the kernel may write results back into
+/// `attr`. Returns the syscall's non-negative result or the errno.
+///
+/// # Safety
+/// Every pointer held in `attr` (as a `u64` address) must be valid for what
+/// the command does with it: read for inputs, written for outputs, with the
+/// sizes the other fields announce.
+pub unsafe fn call<A: Attr>(cmd: u32, attr: &mut A) -> Result<c_long> {
+    // SAFETY: forwarded contract; `A::SIZE <= size_of::<A>()`.
+    unsafe { call_sized(cmd, attr, A::SIZE) }
+}
+
+/// [`call`] with an explicit size (at most `size_of::<A>()`), for the few
+/// commands libbpf issues with two different sizes over one member.
+///
+/// # Safety
+/// As [`call`]; `size <= size_of::<A>()`.
+pub unsafe fn call_sized<A>(cmd: u32, attr: &mut A, size: usize) -> Result<c_long> {
+    debug_assert!(size <= core::mem::size_of::<A>());
+    // SAFETY: `attr` is a valid exclusively borrowed buffer of at least
+    // `size` bytes; pointer fields are the caller's responsibility.
+    let ret = unsafe { libc::syscall(libc::SYS_bpf, cmd as c_long, attr as *mut A, size as c_long) };
+    if ret < 0 {
+        Err(Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// [`call`] for commands that return a new fd (close-on-exec, >= 3).
+///
+/// # Safety
+/// As [`call`].
+pub unsafe fn call_fd<A: Attr>(cmd: u32, attr: &mut A) -> Result<OwnedFd> {
+    // SAFETY: forwarded contract.
+    let fd = unsafe { call(cmd, attr) }?;
+    crate::sys::fd::adopt(fd as i32)
+}
+
+/// `struct bpf_common_attr`: attributes shared by every command, passed
+/// beside the command's own attr with [`BPF_COMMON_ATTRS`] (a log buffer).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommonAttr {
+    pub log_buf: u64,
+    pub log_size: u32,
+    pub log_level: u32,
+    /// Output: the size the whole log needs.
+    pub log_true_size: u32,
+}
+
+/// Issues `bpf(cmd | BPF_COMMON_ATTRS, attr, A::SIZE, common, sizeof(common))`
+/// and returns the new fd. Kernels without common attributes fail it with
+/// `EINVAL`.
+///
+/// # Safety
+/// As [`call`], for `attr` and for `common.log_buf`.
+pub unsafe fn call_fd_with_common<A: Attr>(cmd: u32, attr: &mut A, common: Option<&mut CommonAttr>) -> Result<OwnedFd> {
+    let (ptr, size) = match common {
+        Some(c) => (c as *mut CommonAttr, core::mem::size_of::<CommonAttr>()),
+        None => (core::ptr::null_mut(), core::mem::size_of::<CommonAttr>()),
+    };
+    // SAFETY: `attr` and `common` are valid exclusively borrowed buffers of
+    // the sizes passed (NULL common is only read by kernels that reject it).
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            (cmd | BPF_COMMON_ATTRS) as c_long,
+            attr as *mut A,
+            A::SIZE as c_long,
+            ptr,
+            size as c_long,
+        )
+    };
+    if ret < 0 {
+        return Err(Error::last_os_error());
+    }
+    crate::sys::fd::adopt(ret as i32)
+}
