@@ -4,3 +4,4 @@
 # that brings the measured capability.
 set -u
 echo "no benchmarks yet"
+bash "$(dirname "$0")/core_load.sh"
