@@ -36,6 +36,7 @@ struct out {
 	unsigned int kversion;
 	unsigned long long init_task_addr, no_such_symbol_addr;
 	int kfunc_pid;
+	int has_cookie, has_wrapper;
 };
 
 /* Prints the instructions, with the fds of map references masked. */
@@ -188,7 +189,7 @@ int main(void)
 	CHECK_EQ(o.kversion, kernel_version());
 	CHECK_EQ(o.init_task_addr, kallsyms_addr("schedule"));
 	CHECK_EQ(o.no_such_symbol_addr, 0);
-	printf("hz %d jit %d\n", o.hz, o.jit);
+	printf("hz %d jit %d bpf_cookie %d syscall_wrapper %d\n", o.hz, o.jit, o.has_cookie, o.has_wrapper);
 
 	bpf_object__close(obj);
 	return harness_done();

@@ -14,6 +14,7 @@
 //!   instruction patching of extern references.
 
 pub mod collect;
+pub mod features;
 pub mod kallsyms;
 pub mod kconfig;
 pub mod ksym;

@@ -205,13 +205,10 @@ pub fn patch_extern_insn(
 }
 
 /// The [`ExternEnv`] of the running system, with the `kconfig` option and
-/// the kernel BTFs of the object being loaded; the two feature answers come
-/// from the loader's probes.
+/// the kernel BTFs of the object being loaded.
 pub struct SystemEnv<'a> {
     pub kconfig: Option<&'a str>,
     pub targets: Option<&'a Targets>,
-    pub bpf_cookie: bool,
-    pub syscall_wrapper: bool,
 }
 
 impl ExternEnv for SystemEnv<'_> {
@@ -228,10 +225,10 @@ impl ExternEnv for SystemEnv<'_> {
         super::sysfiles::kernel_version()
     }
     fn has_bpf_cookie(&self) -> bool {
-        self.bpf_cookie
+        super::features::has_bpf_cookie()
     }
     fn has_syscall_wrapper(&self) -> bool {
-        self.syscall_wrapper
+        super::features::has_syscall_wrapper()
     }
     fn ksym_targets(&self) -> Option<&Targets> {
         self.targets

@@ -35,6 +35,8 @@ extern int CONFIG_HZ __kconfig;
 extern bool CONFIG_BPF_SYSCALL __kconfig;
 extern enum libbpf_tristate CONFIG_BPF_JIT __kconfig __weak;
 extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+extern bool LINUX_HAS_BPF_COOKIE __kconfig;
+extern bool LINUX_HAS_SYSCALL_WRAPPER __kconfig;
 extern int CONFIG_OXBPF_DOES_NOT_EXIST __kconfig __weak;
 extern const void schedule __ksym;                   /* typeless: kallsyms */
 extern const void oxbpf_no_such_symbol __ksym __weak; /* weak: 0 */
@@ -59,6 +61,7 @@ struct out {
 	unsigned int kversion;
 	unsigned long long init_task_addr, no_such_symbol_addr;
 	int kfunc_pid;
+	int has_cookie, has_wrapper;
 } out;
 
 SEC("syscall")
@@ -109,6 +112,8 @@ int core_main(void *ctx)
 	out.jit = CONFIG_BPF_JIT;
 	out.missing_cfg = CONFIG_OXBPF_DOES_NOT_EXIST;
 	out.kversion = LINUX_KERNEL_VERSION;
+	out.has_cookie = LINUX_HAS_BPF_COOKIE;
+	out.has_wrapper = LINUX_HAS_SYSCALL_WRAPPER;
 	out.init_task_addr = (unsigned long long)&schedule;
 	out.no_such_symbol_addr = (unsigned long long)&oxbpf_no_such_symbol;
 
