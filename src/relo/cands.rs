@@ -15,8 +15,13 @@ use crate::error::Result;
 
 /// FNV-1a, 64 bits: fast and good enough to bucket type names.
 pub fn name_hash(s: &str) -> u64 {
+    bytes_hash(s.as_bytes())
+}
+
+/// [`name_hash`] over bytes.
+pub fn bytes_hash(s: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in s.as_bytes() {
+    for &b in s {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -36,9 +41,9 @@ impl NameIndex {
         let cnt = btf.type_cnt();
         let mut entries = Vec::with_capacity(cnt.saturating_sub(start_id) as usize);
         for id in start_id.max(1)..cnt {
-            let name = btf.name(id);
+            let name = btf.name_bytes(id);
             if !name.is_empty() {
-                entries.push((name_hash(essential_name(name)), id));
+                entries.push((bytes_hash(&name[..view::essential_len_bytes(name)]), id));
             }
         }
         entries.sort_unstable();

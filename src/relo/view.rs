@@ -36,6 +36,10 @@ pub trait TypeView {
     fn kind(&self, id: u32) -> Option<u32>;
     /// The type's name ("" when anonymous or unreadable).
     fn name(&self, id: u32) -> &str;
+    /// The type's name as bytes (no UTF-8 check): what indexes hash.
+    fn name_bytes(&self, id: u32) -> &[u8] {
+        self.name(id).as_bytes()
+    }
     /// The string at offset `off` of the string section (`None` when out of range).
     fn str_at(&self, off: u32) -> Option<&str>;
     /// Number of members/enumerators/params/vars.
@@ -220,7 +224,11 @@ fn align_of_depth(btf: &dyn TypeView, id: u32, depth: u32) -> crate::error::Resu
 /// `___` flavor separator (`task_struct___v2` → `task_struct`). A separator
 /// counts only between a non-underscore and a non-underscore character.
 pub fn essential_name_len(name: &str) -> usize {
-    let b = name.as_bytes();
+    essential_len_bytes(name.as_bytes())
+}
+
+/// [`essential_name_len`] over bytes.
+pub fn essential_len_bytes(b: &[u8]) -> usize {
     let n = b.len();
     if n >= 5 {
         for i in (0..=n - 5).rev() {
