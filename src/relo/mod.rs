@@ -21,6 +21,7 @@ pub mod cands;
 pub mod kind;
 pub mod logfix;
 pub mod matching;
+pub mod object;
 pub mod patch;
 pub mod resolve;
 pub mod shared;
