@@ -12,6 +12,7 @@
 pub mod log;
 pub mod bpf_api;
 pub mod cpus;
+pub mod btf;
 pub mod error;
 pub mod externs;
 pub mod ffi;

@@ -28,7 +28,7 @@ OURS=$ROOT/build/libbpf.so.1
 ABI_DIR=${OXBPF_ABI_DIR:-$ROOT/../shared/abi}
 FILTER=${1:-}
 CLANG=${CLANG:-clang-19}
-mkdir -p "$B/bin" "$B/progs" "$LOGS" "$B/abi"
+mkdir -p "$B/bin" "$B/progs" "$LOGS" "$B/abi" "$B/alone"
 
 pass=0 fail=0 skip=0
 failed_names=()
@@ -104,9 +104,9 @@ if selected "abi"; then
 		sk "abi: checks" "no ABI description at $ABI_DIR"
 	fi
 	for h in libbpf bpf btf libbpf_common libbpf_legacy libbpf_version; do
-		printf '#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" > "$B/abi/alone_$h.c"
-		if gcc -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/include" -c "$B/abi/alone_$h.c" -o /dev/null > "$LOGS/alone-$h.log" 2>&1 &&
-			g++ -Wall -Werror -I"$ROOT/include" -x c++ -c "$B/abi/alone_$h.c" -o /dev/null >> "$LOGS/alone-$h.log" 2>&1; then
+		printf '#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" > "$B/alone/$h.c"
+		if gcc -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/include" -c "$B/alone/$h.c" -o /dev/null > "$LOGS/alone-$h.log" 2>&1 &&
+			g++ -Wall -Werror -I"$ROOT/include" -x c++ -c "$B/alone/$h.c" -o /dev/null >> "$LOGS/alone-$h.log" 2>&1; then
 			ok "abi: bpf/$h.h compiles on its own (C, C++)"
 		else
 			ko "abi: bpf/$h.h compiles on its own (C, C++)" "$LOGS/alone-$h.log"

@@ -194,62 +194,70 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends an ARRAY of `nr_elems` elements of `elem_type_id`, indexed by
+ * `index_type_id`.
  */
 int btf__add_array(struct btf *btf, int index_type_id, int elem_type_id, __u32 nr_elems);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
- */
-int btf__add_btf(struct btf *btf, const struct btf *src_btf);
-
-/**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a CONST modifier of `ref_type_id`.
  */
 int btf__add_const(struct btf *btf, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a DATASEC `name` of `byte_sz` bytes; add its variables with
+ * `btf__add_datasec_var_info()`.
  */
 int btf__add_datasec(struct btf *btf, const char *name, __u32 byte_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds variable `var_type_id` at `offset`, of `byte_sz` bytes, to the last
+ * type, which must be a DATASEC.
  */
 int btf__add_datasec_var_info(struct btf *btf, int var_type_id, __u32 offset, __u32 byte_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a DECL_TAG with the kind flag set: the declaration attribute
+ * `value` on `ref_type_id`, or on its member/parameter `component_idx`
+ * (-1: the declaration itself).
  */
 int btf__add_decl_attr(struct btf *btf, const char *value, int ref_type_id, int component_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a DECL_TAG `value` on `ref_type_id`, or on its member/parameter
+ * `component_idx` (-1: the declaration itself).
  */
 int btf__add_decl_tag(struct btf *btf, const char *value, int ref_type_id, int component_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends an ENUM `name` (NULL or empty: anonymous) of `bytes_sz` bytes (1,
+ * 2, 4 or 8); add enumerators with `btf__add_enum_value()`.
  */
 int btf__add_enum(struct btf *btf, const char *name, __u32 bytes_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends an ENUM64 `name` (NULL or empty: anonymous) of `bytes_sz` bytes,
+ * signed or not; add enumerators with `btf__add_enum64_value()`.
  */
 int btf__add_enum64(struct btf *btf, const char *name, __u32 bytes_sz, bool is_signed);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds enumerator `name` = `value` to the last type, which must be an ENUM64.
  */
 int btf__add_enum64_value(struct btf *btf, const char *name, __u64 value);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds enumerator `name` = `value` to the last type, which must be an ENUM.
+ * `-E2BIG` when `value` fits neither 32-bit signed nor unsigned; a negative
+ * value marks the enum signed.
  */
 int btf__add_enum_value(struct btf *btf, const char *name, __s64 value);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds member `name` (NULL or empty: anonymous) of `field_type_id` at
+ * `bit_offset` to the last type, which must be a STRUCT or UNION; a
+ * non-zero `bit_size` (at most 255) makes it a bitfield and sets the kind
+ * flag. Union members must be at offset 0.
  */
 int btf__add_field(struct btf *btf,
                    const char *name,
@@ -258,12 +266,13 @@ int btf__add_field(struct btf *btf,
                    __u32 bit_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a FLOAT `name` of `byte_sz` bytes (2, 4, 8, 12 or 16).
  */
 int btf__add_float(struct btf *btf, const char *name, size_t byte_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a FUNC `name` with `linkage` (`BTF_FUNC_STATIC`, `_GLOBAL` or
+ * `_EXTERN`) and prototype `proto_type_id`.
  */
 int btf__add_func(struct btf *btf,
                   const char *name,
@@ -271,97 +280,122 @@ int btf__add_func(struct btf *btf,
                   int proto_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds parameter `name` (NULL or empty: unnamed) of `type_id` to the last
+ * type, which must be a FUNC_PROTO.
  */
 int btf__add_func_param(struct btf *btf, const char *name, int type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a FUNC_PROTO returning `ret_type_id` (0: void); add parameters
+ * with `btf__add_func_param()`.
  */
 int btf__add_func_proto(struct btf *btf, int ret_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a forward declaration `name`: a FWD for `BTF_FWD_STRUCT` and
+ * `BTF_FWD_UNION` (kind flag set for unions), an empty 4-byte ENUM for
+ * `BTF_FWD_ENUM`.
  */
 int btf__add_fwd(struct btf *btf, const char *name, enum btf_fwd_kind fwd_kind);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends an INT `name` of `byte_sz` bytes (1, 2, 4, 8 or 16) with
+ * `encoding` (`BTF_INT_SIGNED`, `BTF_INT_CHAR`, `BTF_INT_BOOL` or 0).
  */
 int btf__add_int(struct btf *btf, const char *name, size_t byte_sz, int encoding);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a PTR to `ref_type_id` (which may be added later).
  */
 int btf__add_ptr(struct btf *btf, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a RESTRICT modifier of `ref_type_id`.
  */
 int btf__add_restrict(struct btf *btf, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds string `s` unless already present (in this BTF or its base).
+ * Returns its offset, or a negative errno.
  */
 int btf__add_str(struct btf *btf, const char *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a STRUCT `name` (NULL or empty: anonymous) of `sz` bytes; add
+ * members with `btf__add_field()`.
  */
 int btf__add_struct(struct btf *btf, const char *name, __u32 sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
- */
-int btf__add_type(struct btf *btf, const struct btf *src_btf, const struct btf_type *src_type);
-
-/**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a TYPE_TAG with the kind flag set: the type attribute `value` on
+ * `ref_type_id`.
  */
 int btf__add_type_attr(struct btf *btf, const char *value, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a TYPE_TAG `value` on `ref_type_id`.
  */
 int btf__add_type_tag(struct btf *btf, const char *value, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a TYPEDEF `name` of `ref_type_id`.
  */
 int btf__add_typedef(struct btf *btf, const char *name, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a UNION `name` (NULL or empty: anonymous) of `sz` bytes; add
+ * members (at offset 0) with `btf__add_field()`.
  */
 int btf__add_union(struct btf *btf, const char *name, __u32 sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a VAR `name` of `type_id` with `linkage` (`BTF_VAR_STATIC`,
+ * `BTF_VAR_GLOBAL_ALLOCATED` or `BTF_VAR_GLOBAL_EXTERN`).
  */
 int btf__add_var(struct btf *btf, const char *name, int linkage, int type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a VOLATILE modifier of `ref_type_id`.
  */
 int btf__add_volatile(struct btf *btf, int ref_type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The offset of string `s` (in this BTF or its base). Returns `-ENOENT`
+ * when absent.
  */
 int btf__find_str(struct btf *btf, const char *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Appends a copy of type `src_type` of `src_btf` (its strings added to
+ * `btf`; the type ids it refers to are kept as they are). Returns the new
+ * id, or a negative errno (`-EINVAL` for an unknown kind).
+ */
+int btf__add_type(struct btf *btf, const struct btf *src_btf, const struct btf_type *src_type);
+
+/**
+ * Appends every type of `src_btf` (not split BTF: `-EOPNOTSUPP`) with its
+ * strings, renumbering the ids they refer to. Returns the id given to the
+ * first of them; on failure `btf` is unchanged.
+ */
+int btf__add_btf(struct btf *btf, const struct btf *src_btf);
+
+/**
+ * Creates an empty BTF: VOID only, the empty string at offset 0, pointer
+ * size 8. Returns NULL with `errno` on failure.
  */
 struct btf *btf__new_empty(void);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates an empty BTF from `opts` (NULL: defaults): split on
+ * `opts->base_btf` if set, with a layout section describing each kind's
+ * record sizes if `opts->add_layout`. Returns NULL with `errno = EINVAL` for
+ * bad opts.
  */
 struct btf *btf__new_empty_opts(struct btf_new_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates an empty BTF split on `base_btf` (NULL: standalone): its type ids
+ * and string offsets continue the base's.
  */
 struct btf *btf__new_empty_split(struct btf *base_btf);
 
@@ -400,182 +434,231 @@ struct btf_dump *btf_dump__new(const struct btf *btf,
                                const struct btf_dump_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The byte order `btf_ext__raw_data()` produces: `BTF_LITTLE_ENDIAN` or
+ * `BTF_BIG_ENDIAN` (that of the parsed data, unless changed).
  */
 enum btf_endianness btf_ext__endianness(const struct btf_ext *btf_ext);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees `.BTF.ext` data (NULL is ignored).
  */
 void btf_ext__free(struct btf_ext *btf_ext);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Parses `size` bytes of `.BTF.ext` section data (copied; either byte
+ * order): function info, line info and CO-RE relocation records per ELF
+ * section, every offset, count and record size checked. Returns NULL with
+ * `errno`: `EINVAL` for malformed data, `EOPNOTSUPP` for an unknown version
+ * or flags.
  */
 struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The `.BTF.ext` bytes in the byte order of `btf_ext__endianness()`,
+ * storing their length in `*size`; valid until the data is freed.
  */
 const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses the byte order of `btf_ext__raw_data()`. Returns 0, or `-EINVAL`
+ * for a value that is neither `BTF_LITTLE_ENDIAN` nor `BTF_BIG_ENDIAN`.
  */
 int btf_ext__set_endianness(struct btf_ext *btf_ext, enum btf_endianness endian);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The alignment in bytes of type `id`: scalars align on their size capped
+ * at the pointer size, structs and unions on their largest member's (1 when
+ * their layout shows they are packed). Returns 0 with `errno = EINVAL` for
+ * kinds without an alignment (VOID, FUNC, ...) and for unknown ids.
  */
 int btf__align_of(const struct btf *btf, __u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The base BTF a split BTF is built on, or NULL for standalone BTF.
  */
 const struct btf *btf__base_btf(const struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The byte order `btf__raw_data()` produces: `BTF_LITTLE_ENDIAN` or
+ * `BTF_BIG_ENDIAN` (that of the parsed data, unless changed).
  */
 enum btf_endianness btf__endianness(const struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of this BTF in the kernel, or -1 when not loaded.
  */
 int btf__fd(const struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The smallest id of a type named `type_name`, of any kind, base types
+ * included ("void" is 0). Returns `-ENOENT` when there is none.
  */
 __s32 btf__find_by_name(const struct btf *btf, const char *type_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The smallest id of a type of `kind` named `type_name`, base types
+ * included ("void" and `BTF_KIND_UNKN` give 0). Returns `-ENOENT` when there
+ * is none. Lookups use a hash index built on first use.
  */
 __s32 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The string at `offset` (same as `btf__str_by_offset()`).
  */
 const char *btf__name_by_offset(const struct btf *btf, __u32 offset);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The pointer size this BTF assumes: set explicitly or by the ELF class, or
+ * the size of its `long`; 0 when it cannot tell.
  */
 size_t btf__pointer_size(const struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The raw BTF bytes, in the byte order of `btf__endianness()`, storing their
+ * length in `*size`: the original bytes of unmodified parsed BTF, else a
+ * serialisation valid until the BTF is modified or freed.
  */
 const void *btf__raw_data(const struct btf *btf, __u32 *size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The size in bytes of type `type_id`, through typedefs, modifiers, VARs
+ * and arrays. Returns a negative errno: `-EINVAL` for types without a size
+ * or chains over 32 deep, `-E2BIG` if the size overflows 32 bits.
  */
 __s64 btf__resolve_size(const struct btf *btf, __u32 type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The id behind modifiers, typedefs and VARs of `type_id`. Returns
+ * `-EINVAL` when that is VOID or FWD, or the chain is over 32 deep.
  */
 int btf__resolve_type(const struct btf *btf, __u32 type_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses the byte order of `btf__raw_data()`. Returns 0, or `-EINVAL` for
+ * a value that is neither `BTF_LITTLE_ENDIAN` nor `BTF_BIG_ENDIAN`.
  */
 int btf__set_endianness(struct btf *btf, enum btf_endianness endian);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the kernel fd of this BTF (closed by `btf__free()`; the previous fd
+ * is left open).
  */
 void btf__set_fd(struct btf *btf, int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the pointer size (4 or 8) used for sizes and alignments. Returns 0,
+ * or `-EINVAL` for another value.
  */
 int btf__set_pointer_size(struct btf *btf, size_t ptr_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The NUL-terminated string at `offset` (in the base for split BTF's low
+ * offsets). Returns NULL with `errno = EINVAL` for an offset out of range.
  */
 const char *btf__str_by_offset(const struct btf *btf, __u32 offset);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The type with id `id` (0 is VOID; base types for split BTF). Returns NULL
+ * with `errno = EINVAL` when `id` is not below `btf__type_cnt()`.
  */
 const struct btf_type *btf__type_by_id(const struct btf *btf, __u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The number of type ids, VOID and base types included: ids run from 0 to
+ * `btf__type_cnt() - 1`.
  */
 __u32 btf__type_cnt(const struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees a BTF object (NULL is ignored), closing its kernel fd if it was
+ * loaded. A split BTF keeps its base alive until both are freed.
  */
 void btf__free(struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads the BTF of the kernel BTF object with id `id` (vmlinux, a module's,
+ * or one loaded by a program). Returns a new BTF, or NULL with `errno` (the
+ * kernel's, e.g. `ENOENT` for an unknown id, or `EINVAL` if unparsable).
  */
 struct btf *btf__load_from_kernel_by_id(__u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like `btf__load_from_kernel_by_id()`, parsing the object's BTF as split
+ * BTF on `base_btf` (needed for module BTF, split on vmlinux).
  */
 struct btf *btf__load_from_kernel_by_id_split(__u32 id, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads the BTF into the kernel (`BPF_BTF_LOAD`) and keeps the new fd
+ * (`btf__fd()`). Returns 0, or a negative errno: `-EEXIST` when already
+ * loaded, the kernel's error otherwise (the kernel's log is then printed
+ * at warning level).
  */
 int btf__load_into_kernel(struct btf *btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads the split BTF of kernel module `module_name` from
+ * `/sys/kernel/btf/<module_name>`, on `vmlinux_btf`. Returns a new BTF, or
+ * NULL with `errno` (`ENOENT` when the module has no BTF).
  */
 struct btf *btf__load_module_btf(const char *module_name, struct btf *vmlinux_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads the running kernel's BTF: `/sys/kernel/btf/vmlinux` (memory-mapped
+ * when possible), else a vmlinux image in the usual places (`/boot`,
+ * `/lib/modules/<release>`, `/usr/lib/debug`). Returns a new BTF, or NULL
+ * with `errno` (`ESRCH` when none is found).
  */
 struct btf *btf__load_vmlinux_btf(void);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Parses `size` bytes of raw BTF at `data` (copied; either byte order).
+ * Returns a new BTF, or NULL with `errno`: `EINVAL` for malformed data,
+ * `EOPNOTSUPP` for a foreign-endian header of unsupported length.
  */
 struct btf *btf__new(const void *data, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like `btf__new()`, as split BTF on `base_btf` (types and strings continue
+ * the base's; NULL means standalone).
  */
 struct btf *btf__new_split(const void *data, __u32 size, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Parses BTF from `path`: raw BTF, or else the `.BTF` section of an ELF
+ * file, whose `.BTF.ext` is parsed into `*btf_ext` when `btf_ext` is not
+ * NULL (`*btf_ext` is NULL when there is none). Returns a new BTF, or NULL
+ * with `errno` (`ENOENT` for no file or no `.BTF`, `EINVAL` for bad BTF,
+ * `LIBBPF_ERRNO__FORMAT` for a bad ELF file).
  */
 struct btf *btf__parse(const char *path, struct btf_ext **btf_ext);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Parses the `.BTF` (and, into `*btf_ext` if not NULL, `.BTF.ext`) sections
+ * of the ELF file at `path`; the pointer size follows the ELF class.
+ * Returns a new BTF, or NULL with `errno` (`ENOENT` when there is no
+ * `.BTF`, `LIBBPF_ERRNO__FORMAT` for a bad ELF file).
  */
 struct btf *btf__parse_elf(const char *path, struct btf_ext **btf_ext);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like `btf__parse_elf()` without `.BTF.ext`, as split BTF on `base_btf`.
  */
 struct btf *btf__parse_elf_split(const char *path, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Parses a file of raw BTF. Returns a new BTF, or NULL with `errno`
+ * (`EPROTO` when the file is not raw BTF).
  */
 struct btf *btf__parse_raw(const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like `btf__parse_raw()`, as split BTF on `base_btf`.
  */
 struct btf *btf__parse_raw_split(const char *path, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Like `btf__parse()` without `.BTF.ext`, as split BTF on `base_btf`.
  */
 struct btf *btf__parse_split(const char *path, struct btf *base_btf);
 

@@ -81,17 +81,17 @@ enum bpf_attach_type bpf_program__get_expected_attach_type(const struct bpf_prog
 enum bpf_prog_type bpf_program__get_type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `btf__raw_data()`.
  */
 const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `btf_ext__raw_data()`.
  */
 const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `btf__load_vmlinux_btf()`.
  */
 struct btf *libbpf_find_kernel_btf(void);
 

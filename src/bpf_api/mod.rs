@@ -24,6 +24,9 @@ pub mod map;
 pub mod memlock;
 pub mod prog;
 
+#[cfg(test)]
+mod kernel_tests;
+
 /// A log buffer the kernel writes into, as a C caller gave it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LogBuf {

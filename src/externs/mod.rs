@@ -13,6 +13,7 @@
 //! - [`resolve`]: the load-time step that fills every extern, and the
 //!   instruction patching of extern references.
 
+pub mod btf_fixup;
 pub mod collect;
 pub mod features;
 pub mod kallsyms;

@@ -3,6 +3,7 @@
 //! result through [`entry::ffi`]. No logic lives here.
 
 pub mod api;
+pub mod btf_handle;
 pub mod ctypes;
 pub mod entry;
 pub mod opts;

@@ -18,14 +18,7 @@ pub const TYPE_MATCHES: u32 = 12;
 /// One CO-RE relocation record as clang writes it into `.BTF.ext`:
 /// the instruction's byte offset in its section, the local root type, the
 /// access string (offset into the local BTF's strings) and the kind.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CoreRelo {
-    pub insn_off: u32,
-    pub type_id: u32,
-    pub access_str_off: u32,
-    pub kind: u32,
-}
+pub type CoreRelo = crate::uapi::btf::bpf_core_relo;
 
 /// The name libbpf's logs use for a kind.
 pub fn kind_str(kind: u32) -> &'static str {

@@ -16,8 +16,10 @@
 //!   per-object relocator with its candidate cache;
 //! - [`logfix`]: the verifier log rewrite for poisoned instructions.
 
+pub mod btf_impl;
 pub mod calc;
 pub mod cands;
+pub mod kernel;
 pub mod kind;
 pub mod logfix;
 pub mod matching;

@@ -32,6 +32,15 @@ pub fn release(fd: OwnedFd) -> RawFd {
     fd.into_raw_fd()
 }
 
+/// Closes a raw fd that a handle owns as a plain number (as libbpf's
+/// `btf->fd`); errors are ignored, as `close()` results are.
+pub fn close_raw(fd: RawFd) {
+    if fd >= 0 {
+        // SAFETY: the caller owns `fd` and never uses it again.
+        unsafe { libc::close(fd) };
+    }
+}
+
 /// Duplicates `fd` (close-on-exec, >= 3).
 pub fn dup(fd: RawFd) -> Result<OwnedFd> {
     // SAFETY: fcntl on a caller-provided fd; the result is checked.

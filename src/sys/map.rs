@@ -97,6 +97,7 @@ impl_attr!(ElemAttr, flags: u64);
 /// Size libbpf passes for `BPF_MAP_GET_NEXT_KEY` (up to `next_key`).
 const NEXT_KEY_SIZE: usize = core::mem::offset_of!(ElemAttr, value) + 8;
 
+#[inline]
 fn elem(fd: RawFd, key: *const c_void, value: *const c_void, flags: u64) -> ElemAttr {
     ElemAttr { map_fd: fd as u32, _pad: 0, key: ptr_to_u64(key), value: ptr_to_u64(value), flags }
 }
@@ -107,6 +108,7 @@ fn elem(fd: RawFd, key: *const c_void, value: *const c_void, flags: u64) -> Elem
 /// # Safety
 /// `key` is readable for the map's key size; `value` is writable for its
 /// value size (per-CPU maps: `round_up(value_size, 8) * possible CPUs`).
+#[inline]
 pub unsafe fn lookup_elem(fd: RawFd, key: *const c_void, value: *mut c_void, flags: u64) -> Result<()> {
     let mut a = elem(fd, key, value, flags);
     // SAFETY: forwarded contract.
@@ -118,6 +120,7 @@ pub unsafe fn lookup_elem(fd: RawFd, key: *const c_void, value: *mut c_void, fla
 ///
 /// # Safety
 /// `key` and `value` are readable for the map's key and value sizes.
+#[inline]
 pub unsafe fn update_elem(fd: RawFd, key: *const c_void, value: *const c_void, flags: u64) -> Result<()> {
     let mut a = elem(fd, key, value, flags);
     // SAFETY: forwarded contract.

@@ -14,3 +14,4 @@ pub mod map;
 pub mod misc;
 pub mod obj;
 pub mod prog;
+pub mod blob;

@@ -122,3 +122,76 @@ pub struct btf_var_secinfo {
 pub struct btf_decl_tag {
     pub component_idx: i32,
 }
+
+/// Length of the original `struct btf_header` (up to `str_len`).
+pub const BTF_HDR_LEN_V1: u32 = 24;
+/// Length of `struct btf_header` with `layout_off`/`layout_len` (Linux 7.0,
+/// libbpf 1.8): the header libbpf 1.8 writes for BTF it builds.
+pub const BTF_HDR_LEN: u32 = 32;
+
+/// `struct btf_layout`: one entry of the optional layout section, describing
+/// the record of one kind (indexed by kind).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct btf_layout {
+    /// Size of the single element following `struct btf_type`.
+    pub info_sz: u8,
+    /// Size of each of the `vlen` elements following it.
+    pub elem_sz: u8,
+    pub flags: u16,
+}
+
+/// `BTF_INFO_KIND(info)`.
+pub const fn btf_info_kind(info: u32) -> u32 {
+    (info >> 24) & 0x1f
+}
+
+/// `BTF_INFO_VLEN(info)`.
+pub const fn btf_info_vlen(info: u32) -> u32 {
+    info & 0xffff
+}
+
+/// `BTF_INFO_KFLAG(info)`.
+pub const fn btf_info_kflag(info: u32) -> bool {
+    info >> 31 != 0
+}
+
+/// `BTF_INFO_ENC(kind, kflag, vlen)`.
+pub const fn btf_info_enc(kind: u32, kflag: bool, vlen: u32) -> u32 {
+    ((kflag as u32) << 31) | ((kind & 0x1f) << 24) | (vlen & 0xffff)
+}
+
+/// `struct btf_ext_header` (the core_relo fields are optional on the wire).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct btf_ext_header {
+    pub magic: u16,
+    pub version: u8,
+    pub flags: u8,
+    pub hdr_len: u32,
+    pub func_info_off: u32,
+    pub func_info_len: u32,
+    pub line_info_off: u32,
+    pub line_info_len: u32,
+    pub core_relo_off: u32,
+    pub core_relo_len: u32,
+}
+
+/// `struct btf_ext_info_sec`: the header of one ELF section's records.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct btf_ext_info_sec {
+    pub sec_name_off: u32,
+    pub num_info: u32,
+}
+
+/// `struct bpf_core_relo`: one CO-RE relocation record of `.BTF.ext`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct bpf_core_relo {
+    pub insn_off: u32,
+    pub type_id: u32,
+    pub access_str_off: u32,
+    /// `enum bpf_core_relo_kind`.
+    pub kind: u32,
+}

@@ -26,22 +26,25 @@ pub unsafe extern "C" fn bpf_program__get_type(prog: *const bpf_program) -> enum
     not_implemented!()
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `btf__raw_data()`.
 #[no_mangle]
 pub unsafe extern "C" fn btf__get_raw_data(btf: *const btf, size: *mut __u32) -> *const c_void {
-    not_implemented!()
+    // SAFETY: forwarded as is.
+    unsafe { crate::ffi::api::btf_h::inspect::btf__raw_data(btf, size) }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `btf_ext__raw_data()`.
 #[no_mangle]
 pub unsafe extern "C" fn btf_ext__get_raw_data(btf_ext: *const btf_ext, size: *mut __u32) -> *const c_void {
-    not_implemented!()
+    // SAFETY: forwarded as is.
+    unsafe { crate::ffi::api::btf_h::ext::btf_ext__raw_data(btf_ext, size) }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `btf__load_vmlinux_btf()`.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_find_kernel_btf() -> *mut btf {
-    not_implemented!()
+    // SAFETY: no arguments.
+    unsafe { crate::ffi::api::btf_h::parse::btf__load_vmlinux_btf() }
 }
 
 /// The error a pre-1.0 API encoded in a returned pointer: 0 for a valid
