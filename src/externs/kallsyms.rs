@@ -51,6 +51,45 @@ pub fn for_each(text: &str, mut f: impl FnMut(&KSym<'_>) -> Result<()>) -> Resul
     Ok(())
 }
 
+/// Looks up `names` in a kallsyms text without decoding every line: only
+/// the lines whose symbol field ends like one of the names are decoded as
+/// `<address> <type> <name>` (such a line that does not decode is an error,
+/// `EINVAL`, logged). For each line whose symbol is `names[i]`, in text
+/// order, calls `f(i, address)`.
+pub fn lookup(text: &[u8], names: &[&str], mut f: impl FnMut(usize, u64) -> Result<()>) -> Result<()> {
+    let Ok(text) = core::str::from_utf8(text) else {
+        // not ASCII: decode line by line
+        let text = String::from_utf8_lossy(text);
+        return for_each(&text, |s| {
+            for (i, n) in names.iter().enumerate() {
+                if s.name == *n {
+                    f(i, s.addr)?;
+                }
+            }
+            Ok(())
+        });
+    };
+    for line in text.split('\n') {
+        // the symbol field ends the line, or is followed by "\t[module]"
+        let field_end = if line.ends_with(']') { line.find('\t').unwrap_or(line.len()) } else { line.len() };
+        let head = &line[..field_end];
+        for (i, name) in names.iter().enumerate() {
+            let n = name.len();
+            if n == 0 || head.len() <= n || head.as_bytes()[head.len() - n - 1] != b' ' || !head.ends_with(name) {
+                continue;
+            }
+            let Some(sym) = parse_line(line) else {
+                pr_warn!("failed to read kallsyms entry: {}", line);
+                return Err(Error::INVAL);
+            };
+            if sym.name == *name {
+                f(i, sym.addr)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +114,21 @@ mod tests {
         .unwrap();
         assert_eq!(n, 3);
         assert_eq!(for_each("1 T a\nbad\n", |_| Ok(())), Err(Error::INVAL));
+        let mut found = vec![];
+        lookup(b"1 T a\nff D b\t[mod]\n3 t ab\n", &["b", "zz", "a"], |i, a| {
+            found.push((i, a));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(found, [(2, 1), (0, 0xff)]);
+        assert_eq!(lookup(b"zz T a\n", &["a"], |_, _| Ok(())), Err(Error::INVAL));
+        // a name inside another name, or in the module field, does not count
+        let mut n = 0;
+        lookup(b"1 T xa_b\n2 T b_a\n3 t foo\t[a]\n4 T a\n", &["a"], |_, addr| {
+            n += addr;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, 4);
     }
 }

@@ -16,8 +16,8 @@ pub trait ExternEnv {
     fn kconfig_option(&self) -> Option<&str>;
     /// The system kernel config text.
     fn system_kconfig(&self) -> Result<String>;
-    /// The text of `/proc/kallsyms`.
-    fn kallsyms(&self) -> Result<String>;
+    /// The contents of `/proc/kallsyms`.
+    fn kallsyms(&self) -> Result<Vec<u8>>;
     /// `LINUX_KERNEL_VERSION` (0: unknown).
     fn kernel_version(&self) -> u32;
     /// `LINUX_HAS_BPF_COOKIE`.
@@ -28,29 +28,30 @@ pub trait ExternEnv {
     fn ksym_targets(&self) -> Option<&Targets>;
 }
 
-fn kallsyms_set(externs: &mut [Extern], local: &dyn TypeView, sym: &kallsyms::KSym<'_>) -> Result<()> {
-    let Some(ext) = externs.iter_mut().find(|e| e.name == sym.name) else { return Ok(()) };
-    let Some(k) = ext.ksym() else { return Ok(()) };
-    if local.kind(ext.btf_id) != Some(BTF_KIND_VAR) {
-        return Ok(());
-    }
-    if ext.is_set && k.addr != sym.addr {
-        pr_warn!(
-            "extern (ksym) '{}': resolution is ambiguous: 0x{:x} or 0x{:x}",
-            sym.name,
-            k.addr,
-            sym.addr
-        );
-        return Err(Error::INVAL);
-    }
-    if !ext.is_set {
-        if let Some(k) = ext.ksym_mut() {
-            k.addr = sym.addr;
+/// Gives the `.ksyms` variables their addresses from a kallsyms text (a
+/// name listed twice with different addresses is ambiguous: `EINVAL`).
+fn kallsyms_set(externs: &mut [Extern], local: &dyn TypeView, text: &[u8]) -> Result<()> {
+    let wanted: Vec<usize> = (0..externs.len())
+        .filter(|&i| externs[i].ksym().is_some() && local.kind(externs[i].btf_id) == Some(BTF_KIND_VAR))
+        .collect();
+    let names: Vec<String> = wanted.iter().map(|&i| externs[i].name.clone()).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    kallsyms::lookup(text, &name_refs, |n, addr| {
+        let ext = &mut externs[wanted[n]];
+        let old = ext.ksym().map_or(0, |k| k.addr);
+        if ext.is_set && old != addr {
+            pr_warn!("extern (ksym) '{}': resolution is ambiguous: 0x{:x} or 0x{:x}", ext.name, old, addr);
+            return Err(Error::INVAL);
         }
-        ext.is_set = true;
-        pr_debug!("extern (ksym) '{}': set to 0x{:x}", sym.name, sym.addr);
-    }
-    Ok(())
+        if !ext.is_set {
+            if let Some(k) = ext.ksym_mut() {
+                k.addr = addr;
+            }
+            ext.is_set = true;
+            pr_debug!("extern (ksym) '{}': set to 0x{:x}", ext.name, addr);
+        }
+        Ok(())
+    })
 }
 
 /// Resolves all externs of an object, as libbpf does at load: virtual
@@ -118,7 +119,7 @@ pub fn resolve_externs(
     }
     if need_kallsyms {
         let text = env.kallsyms().map_err(|_| Error::INVAL)?;
-        kallsyms::for_each(&text, |s| kallsyms_set(externs, local, s)).map_err(|_| Error::INVAL)?;
+        kallsyms_set(externs, local, &text).map_err(|_| Error::INVAL)?;
     }
     let mut fd_array = Vec::new();
     if need_vmlinux {
@@ -218,7 +219,7 @@ impl ExternEnv for SystemEnv<'_> {
     fn system_kconfig(&self) -> Result<String> {
         super::sysfiles::read_system_kconfig()
     }
-    fn kallsyms(&self) -> Result<String> {
+    fn kallsyms(&self) -> Result<Vec<u8>> {
         super::sysfiles::read_kallsyms()
     }
     fn kernel_version(&self) -> u32 {
@@ -256,8 +257,8 @@ mod tests {
         fn system_kconfig(&self) -> Result<String> {
             Ok("CONFIG_HZ=250\nCONFIG_BPF=y\n".into())
         }
-        fn kallsyms(&self) -> Result<String> {
-            Ok("ffffffff81000000 T _stext\nffffffff82000010 D some_var\n".into())
+        fn kallsyms(&self) -> Result<Vec<u8>> {
+            Ok(b"ffffffff81000000 T _stext\nffffffff82000010 D some_var\n".to_vec())
         }
         fn kernel_version(&self) -> u32 {
             0x06122c
