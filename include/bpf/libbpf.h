@@ -1344,42 +1344,44 @@ struct bpf_linker *bpf_linker__new_fd(int fd, struct bpf_linker_opts *opts);
 struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether skeleton attaching attaches this (struct_ops) map.
  */
 bool bpf_map__autoattach(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map is created when its object loads (true by default).
  */
 bool bpf_map__autocreate(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * BTF type id of the key in the object's BTF (0: none or NULL map).
  */
 __u32 bpf_map__btf_key_type_id(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * BTF type id of the value in the object's BTF (0: none or NULL map).
  */
 __u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deletes an element; `key_sz` must be the key size.
  */
 int bpf_map__delete_elem(const struct bpf_map *map, const void *key, size_t key_sz, __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program set with `bpf_map__set_exclusive_program()`, or NULL.
  */
 struct bpf_program *bpf_map__exclusive_program(struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map's fd once created (or reused); -1 before, `-EINVAL` for NULL.
  */
 int bpf_map__fd(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Writes the key after `cur_key` (the first key when `cur_key` is NULL)
+ * into `next_key`; `key_sz` must be the key size. `-ENOENT` after the
+ * last key.
  */
 int bpf_map__get_next_key(const struct bpf_map *map,
                           const void *cur_key,
@@ -1387,37 +1389,41 @@ int bpf_map__get_next_key(const struct bpf_map *map,
                           size_t key_sz);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Network device the map is offloaded to (0: none).
  */
 __u32 bpf_map__ifindex(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The initial image of a global data map (`*psize` set to its value
+ * size): a private copy before load, the map's live memory after load for
+ * mmap-able maps. NULL for other maps.
  */
 void *bpf_map__initial_value(const struct bpf_map *map, size_t *psize);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The inner map template of a map-in-map (NULL once the outer map is
+ * created); NULL with `errno = EINVAL` for other maps.
  */
 struct bpf_map *bpf_map__inner_map(struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map holds global data (`.data`, `.rodata`, `.bss`, `.kconfig`).
  */
 bool bpf_map__is_internal(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the map is pinned (by this object) in bpffs.
  */
 bool bpf_map__is_pinned(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Key size in bytes.
  */
 __u32 bpf_map__key_size(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Looks up and deletes an element (the head of a queue or stack when the
+ * key size is 0), with the size checks of `bpf_map__lookup_elem()`.
  */
 int bpf_map__lookup_and_delete_elem(const struct bpf_map *map,
                                     const void *key,
@@ -1427,7 +1433,11 @@ int bpf_map__lookup_and_delete_elem(const struct bpf_map *map,
                                     __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Looks up `key` in a created map into `value`, after libbpf's size
+ * checks: `key_sz` must be the key size, `value_sz` the value size (for
+ * per-CPU maps, the value size rounded up to 8 times the number of
+ * possible CPUs, unless `BPF_F_CPU`/`BPF_F_ALL_CPUS`). `-ENOENT` before
+ * the map exists, `-EINVAL` on a size mismatch, else the kernel's answer.
  */
 int bpf_map__lookup_elem(const struct bpf_map *map,
                          const void *key,
@@ -1437,127 +1447,145 @@ int bpf_map__lookup_elem(const struct bpf_map *map,
                          __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The type-specific `map_extra` value.
  */
 __u64 bpf_map__map_extra(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creation flags (`BPF_F_*`).
  */
 __u32 bpf_map__map_flags(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Maximum number of entries.
  */
 __u32 bpf_map__max_entries(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map's name: its variable name, `<obj>.data`-style names for
+ * `.data`/`.rodata`/`.bss`, the section name for `.data.*`/`.rodata.*`.
+ * NULL for a NULL map.
  */
 const char *bpf_map__name(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * NUMA node the map is created on (with `BPF_F_NUMA_NODE`).
  */
 __u32 bpf_map__numa_node(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the created map at `path`, or at its pin path when `path` is NULL
+ * (bpffs only; the parent directory is created). Pinning again at the
+ * same path succeeds. `-EINVAL` when the map has no fd, the paths
+ * conflict or none is known; `-EEXIST` when pinned elsewhere.
  */
 int bpf_map__pin(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The path the map is (or will be) pinned at, or NULL.
  */
 const char *bpf_map__pin_path(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Makes the map a handle of the existing map `fd` (duplicated): its
+ * definition is taken from the kernel and the map is not created at load.
+ * 0 on success, a negative errno when `fd` is not a map.
  */
 int bpf_map__reuse_fd(struct bpf_map *map, int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether skeleton attaching attaches this struct_ops map;
+ * `-EINVAL` for any other map.
  */
 int bpf_map__set_autoattach(struct bpf_map *map, bool autoattach);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether the map is created at load. `-EBUSY` once it exists.
  */
 int bpf_map__set_autocreate(struct bpf_map *map, bool autocreate);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Restricts the map to one program of the same object (the kernel
+ * checks the program's hash). `-EINVAL` once the map exists or for a
+ * program of another object.
  */
 int bpf_map__set_exclusive_program(struct bpf_map *map, struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the device to offload the map to. `-EBUSY` once the map exists.
  */
 int bpf_map__set_ifindex(struct bpf_map *map, __u32 ifindex);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the initial image of a global data map before load. `size`
+ * must equal the value size. `-EBUSY` once the map exists, `-EINVAL` for
+ * other maps or sizes.
  */
 int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Uses `fd` as the inner map template of a map-in-map (dropping the
+ * template from BTF). `-EINVAL` for other maps or when already set.
  */
 int bpf_map__set_inner_map_fd(struct bpf_map *map, int fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the key size. `-EBUSY` once the map exists.
  */
 int bpf_map__set_key_size(struct bpf_map *map, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets `map_extra`. `-EBUSY` once the map exists.
  */
 int bpf_map__set_map_extra(struct bpf_map *map, __u64 map_extra);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the creation flags. `-EBUSY` once the map exists.
  */
 int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the maximum number of entries (rounded up to a power-of-2 number
+ * of pages for ring buffers). `-EBUSY` once the map exists.
  */
 int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the NUMA node. `-EBUSY` once the map exists.
  */
 int bpf_map__set_numa_node(struct bpf_map *map, __u32 numa_node);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets (or with NULL clears) the path the map is pinned at.
  */
 int bpf_map__set_pin_path(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the map type. `-EBUSY` once the map exists.
  */
 int bpf_map__set_type(struct bpf_map *map, enum bpf_map_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the value size; for a global data map the initial image is
+ * resized (kept contents, zero-filled growth) and the last variable of its
+ * BTF section, an array, follows. `-EBUSY` once the map exists,
+ * `-EOPNOTSUPP` for a mapped non-array map.
  */
 int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map type (`BPF_MAP_TYPE_*`).
  */
 enum bpf_map_type bpf_map__type(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes the map's pin at `path` (or at its pin path when NULL).
  */
 int bpf_map__unpin(struct bpf_map *map, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates or updates an element, with the size checks of
+ * `bpf_map__lookup_elem()`.
  */
 int bpf_map__update_elem(const struct bpf_map *map,
                          const void *key,
@@ -1567,12 +1595,14 @@ int bpf_map__update_elem(const struct bpf_map *map,
                          __u64 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Value size in bytes.
  */
 __u32 bpf_map__value_size(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The attach type of an attachable built-in SEC() name (`cgroup/connect4`,
+ * `xdp`, ...). 0 on success; `-EINVAL` for unknown or non-attachable
+ * names and NULL arguments.
  */
 int libbpf_attach_type_by_name(const char *name, enum bpf_attach_type *attach_type);
 
@@ -1597,7 +1627,11 @@ const char *libbpf_bpf_map_type_str(enum bpf_map_type t);
 const char *libbpf_bpf_prog_type_str(enum bpf_prog_type t);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The id of `name` in the running kernel's BTF as an attach target of
+ * `attach_type` (looked up as `btf_trace_<name>` for raw tracepoints,
+ * `bpf_lsm_<name>` for LSM, `bpf_iter_<name>` for iterators, else the
+ * function itself). A negative errno when missing (`-ENOENT`) or when
+ * vmlinux BTF is unavailable.
  */
 int libbpf_find_vmlinux_btf_id(const char *name, enum bpf_attach_type attach_type);
 
@@ -1619,14 +1653,21 @@ __u32 libbpf_minor_version(void);
 int libbpf_num_possible_cpus(void);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program type and expected attach type a SEC() name stands for
+ * (custom handlers first, then libbpf's table). 0 on success; `-ESRCH`
+ * when nothing matches, `-EINVAL` for NULL arguments.
  */
 int libbpf_prog_type_by_name(const char *name,
                              enum bpf_prog_type *prog_type,
                              enum bpf_attach_type *expected_attach_type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Registers a custom SEC() handler: programs in sections matching `sec`
+ * (`"name"`, `"name+"` or `"name/"` forms; NULL for a fallback taking
+ * every unknown section) get `prog_type` and `exp_attach_type`, and the
+ * callbacks of `opts` are called at open, before load and to attach.
+ * Custom handlers are matched before libbpf's own. Returns the handler id
+ * (> 0); `-EBUSY` when a fallback exists already, `-EINVAL` for bad opts.
  */
 int libbpf_register_prog_handler(const char *sec,
                                  enum bpf_prog_type prog_type,
@@ -1651,7 +1692,9 @@ libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn);
 int libbpf_strerror(int err, char *buf, size_t size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes a handler registered with `libbpf_register_prog_handler()`.
+ * Objects opened before keep using it. 0 on success; `-EINVAL` for ids
+ * <= 0, `-ENOENT` for unknown ids.
  */
 int libbpf_unregister_prog_handler(int handler_id);
 
@@ -1706,32 +1749,36 @@ int bpf_xdp_query(int ifindex, int flags, struct bpf_xdp_query_opts *opts);
 int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The object's BTF (owned by the object: valid until it is closed), or
+ * NULL when it has none.
  */
 struct btf *bpf_object__btf(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the object's BTF in the kernel, or -1 when it has none loaded.
  */
 int bpf_object__btf_fd(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Closes an object: every program, map, BTF and token fd it holds is
+ * closed and every mapping unmapped. NULL (or an error pointer) is ignored.
  */
 void bpf_object__close(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map named `name` (a name starting with a dot is the section name
+ * of a global data map, such as `".rodata"`), or NULL with `errno = ENOENT`.
  */
 struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the map named `name`: -1 before the map is created,
+ * `-ENOENT` when there is no such map.
  */
 int bpf_object__find_map_fd_by_name(const struct bpf_object *obj, const char *name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program named `name`, or NULL with `errno = ENOENT`.
  */
 struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj,
                                                      const char *name);
@@ -1742,141 +1789,192 @@ struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *ob
 int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The kernel version the object carries (its `version` section, else the
+ * running kernel's); 0 for a NULL object.
  */
 unsigned int bpf_object__kversion(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads the object: prepares it if `bpf_object__prepare()` was not
+ * called (maps created, pinned maps reused or pinned, programs relocated),
+ * then loads every autoloaded program and fills prog arrays. On failure
+ * every map and program fd is closed and the object can not be loaded
+ * again. 0 on success, a negative errno otherwise (`-EINVAL` when loaded
+ * before).
  */
 int bpf_object__load(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The object's name (at most 15 characters), or NULL with `errno =
+ * EINVAL` for a NULL object.
  */
 const char *bpf_object__name(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map after `map` (the first one when `map` is NULL); NULL at the end.
+ * NULL with `errno = EINVAL` for a NULL object or a map of another object.
  */
 struct bpf_map *bpf_object__next_map(const struct bpf_object *obj, const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program after `prog` (the first one when `prog` is
+ * NULL), skipping subprograms; NULL at the end. NULL with `errno =
+ * EINVAL` when `prog` belongs to another object.
  */
 struct bpf_program *bpf_object__next_program(const struct bpf_object *obj,
                                              struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF object file at `path` with default options (see
+ * `bpf_object__open_file()`). NULL with `errno` set on failure.
  */
 struct bpf_object *bpf_object__open(const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF ELF object at `path`: parses its programs, maps, BTF and
+ * relocations, nothing is created in the kernel yet. `opts` may be NULL.
+ * Returns the object, or NULL with `errno` set: `EINVAL` (NULL path, bad
+ * options), the file's open error, `LIBBPF_ERRNO__FORMAT` for a malformed
+ * object, `EOPNOTSUPP` for a legacy `SEC("maps")` section.
  */
 struct bpf_object *bpf_object__open_file(const char *path, const struct bpf_object_open_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens a BPF ELF object held in memory (`obj_buf_sz` bytes at
+ * `obj_buf`, not kept after the call). Its default name is
+ * `"<address>-<size>"` in hex unless `opts->object_name` says otherwise.
+ * Returns the object, or NULL with `errno` set (`EINVAL` for a NULL or
+ * empty buffer; otherwise as `bpf_object__open_file()`).
  */
 struct bpf_object *bpf_object__open_mem(const void *obj_buf,
                                         size_t obj_buf_sz,
                                         const struct bpf_object_open_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the object's maps and then its programs under `path` (see
+ * `bpf_object__pin_maps()` and `bpf_object__pin_programs()`).
  */
-int bpf_object__pin(struct bpf_object *object, const char *path);
+int bpf_object__pin(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins every created map at `<path>/<map name>` (dots in names become
+ * underscores), or each at its own pin path when `path` is NULL (maps
+ * without one are skipped). On failure the maps pinned so far are
+ * unpinned. `-ENOENT` for a NULL object or one not prepared yet; paths
+ * must be on bpffs (`-EINVAL`).
  */
 int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins every program at `<path>/<program name>`; on failure those pinned
+ * so far are unpinned. `-ENOENT` for a NULL or not loaded object.
  */
 int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Prepares the object without loading programs: BTF loaded, maps created
+ * (or reused), programs relocated — `bpf_program__insns()` then shows the
+ * final code and `bpf_program__clone()` can load copies. 0 on success;
+ * `-EINVAL` when prepared or loaded before; on failure every fd is closed.
  */
 int bpf_object__prepare(struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The map before `map` (the last one when `map` is NULL); NULL at the
+ * start. NULL with `errno = EINVAL` for a NULL object or a map of another
+ * object.
  */
 struct bpf_map *bpf_object__prev_map(const struct bpf_object *obj, const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The entry-point program before `prog` (the last one when `prog` is
+ * NULL); NULL at the start. NULL with `errno = EINVAL` when `prog` belongs
+ * to another object.
  */
 struct bpf_program *bpf_object__prev_program(const struct bpf_object *obj,
                                              struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the kernel version passed when loading programs. `-EINVAL` once
+ * the object was loaded (or a load was attempted).
  */
 int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the BPF token the object uses, or -1 when it uses none.
  */
 int bpf_object__token_fd(const struct bpf_object *obj);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins the object's programs and then its maps from under `path`.
  */
-int bpf_object__unpin(struct bpf_object *object, const char *path);
+int bpf_object__unpin(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins every map from `<path>/<map name>`, or from its own pin path
+ * when `path` is NULL. `-ENOENT` for a NULL object.
  */
 int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unpins every program from `<path>/<program name>`. `-ENOENT` for a
+ * NULL object.
  */
 int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The mapping of ring `buf_idx` (the perf control page, then the data) in
+ * `*buf`, and the size of its data area in `*buf_size`. Returns 0, or
+ * `-EINVAL` for an index out of range or NULL arguments.
  */
 int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The number of per-CPU rings (one per online CPU, or per requested CPU).
+ * 0 (errno `EINVAL`) for NULL.
  */
 size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The perf event fd of ring `buf_idx` (owned by `pb`), e.g. to poll it
+ * alone. `-EINVAL` for an index out of range.
  */
 int perf_buffer__buffer_fd(const struct perf_buffer *pb, size_t buf_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads every ring without waiting, calling the callbacks for each
+ * record. Returns 0, or the first error: -1 (`LIBBPF_PERF_EVENT_ERROR`,
+ * from a raw callback or an unknown record type) with errno set.
  */
 int perf_buffer__consume(struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reads ring `buf_idx` without waiting. Returns 0, the error a callback
+ * stopped with, or `-EINVAL` for an index out of range.
  */
 int perf_buffer__consume_buffer(struct perf_buffer *pb, size_t buf_idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The epoll fd watching every ring (owned by `pb`). `-EINVAL` for NULL.
  */
 int perf_buffer__epoll_fd(const struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Empties the map slots it filled, disables, unmaps and closes every perf
+ * event, closes the epoll fd and frees `pb` (NULL is a no-op).
  */
 void perf_buffer__free(struct perf_buffer *pb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a reader of `BPF_MAP_TYPE_PERF_EVENT_ARRAY` map `map_fd`: for
+ * every online CPU, opens a `PERF_COUNT_SW_BPF_OUTPUT` event, maps its ring
+ * of `page_cnt` pages (a power of two) plus the control page, stores its
+ * fd in the map at the CPU's index, and watches it with epoll.
+ * `sample_cb(ctx, cpu, data, size)` runs for each sample,
+ * `lost_cb(ctx, cpu, count)` when the kernel dropped samples (either may
+ * be NULL). `opts->sample_period` makes the kernel wake readers every that
+ * many samples. Returns NULL with errno `EINVAL` (bad opts, page count,
+ * map type) or the errno of the failing call.
  */
 struct perf_buffer *perf_buffer__new(int map_fd,
                                      size_t page_cnt,
@@ -1886,7 +1984,13 @@ struct perf_buffer *perf_buffer__new(int map_fd,
                                      const struct perf_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `perf_buffer__new()`, with the caller's `perf_event_attr` and a
+ * callback getting every record raw (`event_cb(ctx, cpu, header)`, which
+ * returns `LIBBPF_PERF_EVENT_CONT` to go on, `_DONE` to stop reading that
+ * ring, `_ERROR` to fail). `opts->cpu_cnt` > 0 opens rings only on
+ * `opts->cpus[i]`, stored at `opts->map_keys[i]`. Returns NULL with errno
+ * `EINVAL` for a NULL attr, bad opts or CPU lists, as `perf_buffer__new()`
+ * otherwise.
  */
 struct perf_buffer *perf_buffer__new_raw(int map_fd,
                                          size_t page_cnt,
@@ -1896,7 +2000,10 @@ struct perf_buffer *perf_buffer__new_raw(int map_fd,
                                          const struct perf_buffer_raw_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Waits up to `timeout_ms` milliseconds (-1: forever) for rings with
+ * records, then reads those rings. Returns the number of rings that were
+ * ready (0 on timeout), `-errno` of `epoll_wait()` (`-EINTR`), or the first
+ * error as `perf_buffer__consume()`.
  */
 int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
 
@@ -1943,203 +2050,241 @@ const struct bpf_line_info *bpf_prog_linfo__lfind_addr_func(const struct bpf_pro
 struct bpf_prog_linfo *bpf_prog_linfo__new(const struct bpf_prog_info *info);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Associates a loaded (non-struct_ops) program with a created struct_ops
+ * map (`bpf_prog_assoc_struct_ops()`). `-EINVAL` when the program is not
+ * loaded or is a struct_ops program, or the map is not a created
+ * struct_ops map; otherwise the kernel's answer.
  */
 int bpf_program__assoc_struct_ops(struct bpf_program *prog,
                                   struct bpf_map *map,
                                   struct bpf_prog_assoc_struct_ops_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether skeleton attaching attaches this program (true by default).
  */
 bool bpf_program__autoattach(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the program is loaded with its object (false for `SEC("?...")`).
  */
 bool bpf_program__autoload(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads another instance of a program of a prepared (or loaded) object
+ * and returns its fd, which the caller owns. Fields of `opts` left zero
+ * take the program's or object's values; func/line info triples must be
+ * all set or all zero; the log is only the caller's. The SEC() handler's
+ * load preparation runs as for a normal load. `-EINVAL` before
+ * `bpf_object__prepare()`, for NULL or bad opts.
  */
 int bpf_program__clone(struct bpf_program *prog, const struct bpf_prog_load_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The expected attach type passed at load (`BPF_*`).
  */
 enum bpf_attach_type bpf_program__expected_attach_type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's fd once loaded; `-ENOENT` before (or after a failed
+ * load), `-EINVAL` for NULL.
  */
 int bpf_program__fd(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Extra `BPF_F_*` load flags set with `bpf_program__set_flags()`.
  */
 __u32 bpf_program__flags(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The func_info records prepared for the kernel (after prepare), or NULL
+ * with `errno = EOPNOTSUPP` when there are none in `struct bpf_func_info` form.
  */
 struct bpf_func_info *bpf_program__func_info(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of func_info records prepared for the kernel (after prepare).
  */
 __u32 bpf_program__func_info_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of instructions of the program: its own before loading
+ * preparation, then with the subprograms it uses appended.
  */
 size_t bpf_program__insn_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's instructions (see `bpf_program__insn_cnt()`); after
+ * `bpf_object__prepare()` or load they are relocated. Valid until the
+ * instructions are changed or the object closed.
  */
 const struct bpf_insn *bpf_program__insns(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The line_info records prepared for the kernel (after prepare), or NULL
+ * with `errno = EOPNOTSUPP` when there are none in `struct bpf_line_info` form.
  */
 struct bpf_line_info *bpf_program__line_info(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Number of line_info records prepared for the kernel (after prepare).
  */
 __u32 bpf_program__line_info_cnt(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The log buffer set with `bpf_program__set_log_buf()` (its size in
+ * `*log_size`), or NULL.
  */
 const char *bpf_program__log_buf(const struct bpf_program *prog, size_t *log_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The verifier log level of this program (the object's by default).
  */
 __u32 bpf_program__log_level(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's name (its function name).
  */
 const char *bpf_program__name(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the loaded program at `path` (on bpffs; missing parent directory
+ * created). `-EINVAL` when not loaded or not on bpffs.
  */
 int bpf_program__pin(struct bpf_program *prog, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program's ELF section name, without the leading `?` of `SEC("?...")`.
  */
 const char *bpf_program__section_name(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets what an fentry/fexit/freplace/... program attaches to:
+ * `attach_prog_fd` (a loaded BPF program; with a NULL name its function is
+ * resolved from the SEC() name at load) and/or `attach_func_name`, a
+ * function of that program or, without a program, of the kernel (found in
+ * vmlinux BTF). `-EINVAL` for a negative fd, a missing name, or once
+ * loaded; `-ESRCH` when the kernel has no such function.
  */
 int bpf_program__set_attach_target(struct bpf_program *prog,
                                    int attach_prog_fd,
                                    const char *attach_func_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether skeleton attaching attaches this program.
  */
 void bpf_program__set_autoattach(struct bpf_program *prog, bool autoattach);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Chooses whether the program is loaded with its object. `-EINVAL` once
+ * the object was loaded.
  */
 int bpf_program__set_autoload(struct bpf_program *prog, bool autoload);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the expected attach type. `-EBUSY` once loaded.
  */
 int bpf_program__set_expected_attach_type(struct bpf_program *prog, enum bpf_attach_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets extra `BPF_F_*` load flags (replacing earlier ones). `-EBUSY` once loaded.
  */
 int bpf_program__set_flags(struct bpf_program *prog, __u32 flags);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the network device to offload the program to (0: none).
  */
 void bpf_program__set_ifindex(struct bpf_program *prog, __u32 ifindex);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the program's instructions (copied). Meant for the
+ * `prog_prepare_load_fn` of a custom SEC() handler. `-EBUSY` once loaded.
  */
 int bpf_program__set_insns(struct bpf_program *prog,
                            struct bpf_insn *new_insns,
                            size_t new_insn_cnt);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets a buffer for this program's verifier log (it wins over the
+ * object's). `-EINVAL` for a size without buffer, `-EBUSY` once loaded.
  */
 int bpf_program__set_log_buf(struct bpf_program *prog, char *log_buf, size_t log_size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the verifier log level of this program. `-EBUSY` once loaded.
  */
 int bpf_program__set_log_level(struct bpf_program *prog, __u32 log_level);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Sets the program type; a different type drops the SEC() handler (other
+ * than the application's fallback handler). `-EBUSY` once loaded.
  */
 int bpf_program__set_type(struct bpf_program *prog, enum bpf_prog_type type);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The program type (`BPF_PROG_TYPE_*`), as its SEC() name implies unless set.
  */
 enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unloads the program: closes its fd and drops its prepared func/line
+ * info. The object keeps the program and can not load it again.
  */
 void bpf_program__unload(struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes the program's pin at `path`. `-EINVAL` when not loaded or not
+ * on bpffs.
  */
 int bpf_program__unpin(struct bpf_program *prog, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Bytes of ring `r` produced but not consumed yet (record headers and
+ * padding included). 0 (errno `EINVAL`) for a NULL ring.
  */
 size_t ring__avail_data_size(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Consumes every committed sample of ring `r` without waiting, calling its
+ * callback for each. Returns the number of samples (at most `INT_MAX`), or
+ * the callback's negative return value (errno set from it), which stops
+ * consumption after that sample.
  */
 int ring__consume(struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `ring__consume()`, handing out at most `n` samples.
  */
 int ring__consume_n(struct ring *r, size_t n);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The consumer position of ring `r` (a free-running byte count), read
+ * with acquire ordering. 0 (errno `EINVAL`) for a NULL ring.
  */
 unsigned long ring__consumer_pos(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The fd of the map ring `r` consumes (still owned by the caller).
+ * `-EINVAL` for a NULL ring.
  */
 int ring__map_fd(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The producer position of ring `r` (a free-running byte count), read
+ * with acquire ordering. 0 (errno `EINVAL`) for a NULL ring.
  */
 unsigned long ring__producer_pos(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The size in bytes of ring `r`'s data area (the map's `max_entries`).
+ * 0 (errno `EINVAL`) for a NULL ring.
  */
 size_t ring__size(const struct ring *r);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds another `BPF_MAP_TYPE_RINGBUF` map to `rb`, with its own callback
+ * and context. Returns 0, or a negative errno: `-EINVAL` if the map is not
+ * a ring buffer, the error of getting its info, mapping it or adding it to
+ * epoll otherwise.
  */
 int ring_buffer__add(struct ring_buffer *rb,
                      int map_fd,
@@ -2147,27 +2292,38 @@ int ring_buffer__add(struct ring_buffer *rb,
                      void *ctx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Consumes every committed sample of every ring without waiting, ring by
+ * ring in the order they were added. Returns the number of samples (at
+ * most `INT_MAX`), or a callback's negative return value (errno set from
+ * it), which stops consumption after that sample.
  */
 int ring_buffer__consume(struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `ring_buffer__consume()`, handing out at most `n` samples in total.
  */
 int ring_buffer__consume_n(struct ring_buffer *rb, size_t n);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The epoll fd that becomes readable when a ring has data; each event's
+ * `data.u32` is the ring's index (as `ring_buffer__ring()` takes it). Owned
+ * by `rb`. `-EINVAL` for NULL.
  */
 int ring_buffer__epoll_fd(const struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unmaps every ring, closes the epoll fd and frees `rb` (NULL is a no-op).
+ * The map fds stay open.
  */
 void ring_buffer__free(struct ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a consumer of `BPF_MAP_TYPE_RINGBUF` map `map_fd`: maps its
+ * consumer page (read-write) and its producer page and data (read-only)
+ * and watches it with a new epoll fd. `sample_cb(ctx, data, size)` runs for
+ * every sample; a negative return stops consumption. Returns NULL with
+ * errno `EINVAL` (bad opts, not a ring buffer map) or the errno of the
+ * failing call.
  */
 struct ring_buffer *ring_buffer__new(int map_fd,
                                      ring_buffer_sample_fn sample_cb,
@@ -2175,43 +2331,63 @@ struct ring_buffer *ring_buffer__new(int map_fd,
                                      const struct ring_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Waits up to `timeout_ms` milliseconds (-1: forever, 0: not at all) for
+ * rings with data, then consumes those rings. Returns the number of
+ * samples (at most `INT_MAX`; 0 on timeout), a callback's negative return
+ * value, or `-errno` of `epoll_wait()` (`-EINTR`).
  */
 int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Ring `idx` of `rb` (0 is the map given to `ring_buffer__new()`, then the
+ * added ones in order), valid until `rb` is freed. NULL with errno `ERANGE`
+ * past the last ring.
  */
 struct ring *ring_buffer__ring(struct ring_buffer *rb, unsigned int idx);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Discards a sample reserved with `user_ring_buffer__reserve*()`: the
+ * kernel skips it. The sample must not be used afterwards.
  */
 void user_ring_buffer__discard(struct user_ring_buffer *rb, void *sample);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Unmaps the ring, closes the epoll fd and frees `rb` (NULL is a no-op).
+ * The map fd stays open.
  */
 void user_ring_buffer__free(struct user_ring_buffer *rb);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a producer for `BPF_MAP_TYPE_USER_RINGBUF` map `map_fd`: maps
+ * the kernel's consumer page (read-only) and the producer page and data
+ * (read-write), and an epoll fd waiting for the kernel to drain. Returns
+ * NULL with errno `EINVAL` (bad opts, wrong map type) or the errno of the
+ * failing call.
  */
 struct user_ring_buffer *user_ring_buffer__new(int map_fd,
                                                const struct user_ring_buffer_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reserves `size` bytes in the ring and returns where to write them (8-byte
+ * aligned); submit or discard the sample afterwards, in any order relative
+ * to other samples. NULL with errno `E2BIG` when `size` can never fit (or
+ * uses the top two bits), `ENOSPC` when the ring is full for now.
  */
 void *user_ring_buffer__reserve(struct user_ring_buffer *rb, __u32 size);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * As `user_ring_buffer__reserve()`, but while the ring is full, waits for
+ * the kernel to drain it: up to `timeout_ms` milliseconds, or without limit
+ * for -1 (a last attempt is made when the time is up). NULL with errno
+ * `EINVAL` for another negative timeout, `ENOSPC` when still full at the
+ * end, `E2BIG` as for `reserve`, or the errno of `epoll_wait()` (`EINTR`).
  */
 void *user_ring_buffer__reserve_blocking(struct user_ring_buffer *rb, __u32 size, int timeout_ms);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Publishes a sample reserved with `user_ring_buffer__reserve*()` to the
+ * kernel (release ordering: its bytes are visible before it is). The sample
+ * must not be used afterwards.
  */
 void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
 
@@ -2221,12 +2397,15 @@ void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
 int bpf_object__attach_skeleton(struct bpf_object_skeleton *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Destroys a skeleton: its links (if any were set), its object, and the
+ * skeleton's own allocations (`maps`, `progs` and `s`, freed with
+ * `free()`). NULL is ignored.
  */
 void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees a subskeleton (`maps`, `progs`, `vars` and `s`, with `free()`);
+ * the object it describes stays. NULL is ignored.
  */
 void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
 
@@ -2236,18 +2415,30 @@ void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
 void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Loads a skeleton's object (see `bpf_object__load()`) and points each
+ * `mmaped` entry at its map's memory (live map memory for mmap-able global
+ * data, NULL otherwise).
  */
 int bpf_object__load_skeleton(struct bpf_object_skeleton *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the object embedded in a skeleton generated by `bpftool gen
+ * skeleton` (named `s->name` unless `opts` names it) and fills the
+ * skeleton's map, program and `mmaped` pointers (entries are read with the
+ * skeleton's own `map_skel_sz`/`prog_skel_sz`, so older and newer bpftool
+ * output both work). 0 on success; a negative errno otherwise (`-ESRCH`
+ * when the object lacks a map or program of the skeleton, in which case
+ * `*s->obj` is set and `bpf_object__destroy_skeleton()` cleans up).
  */
 int bpf_object__open_skeleton(struct bpf_object_skeleton *s,
                               const struct bpf_object_open_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills a subskeleton (generated by `bpftool gen subskeleton`) from the
+ * already opened object `s->obj`: map and program pointers, and each
+ * variable's address in its global data map. Needs the object's BTF.
+ * `-EINVAL` without object or for a map whose value is not a DATASEC,
+ * `-ESRCH` for a missing map or program.
  */
 int bpf_object__open_subskeleton(struct bpf_object_subskeleton *s);
 

@@ -22,6 +22,7 @@ pub mod features;
 pub mod link;
 pub mod map;
 pub mod memlock;
+pub mod object;
 pub mod prog;
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod btf_handle;
 pub mod ctypes;
+pub mod cstr;
 pub mod entry;
+pub mod handles;
 pub mod opts;
 pub mod union_opts;

@@ -44,3 +44,12 @@ pub unsafe fn get_info<T>(fd: RawFd, info: &mut T) -> Result<u32> {
     // SAFETY: `info` is a valid exclusive `T`; forwarded contract otherwise.
     unsafe { get_info_by_fd(fd, (info as *mut T).cast(), len) }
 }
+
+/// The kernel's `bpf_map_info` for a map fd (no array pointers requested).
+/// A fd that is not a BPF object is `EINVAL`, a closed one `EBADF`.
+pub fn map_info(fd: RawFd) -> Result<crate::uapi::bpf_map_info> {
+    let mut info = crate::uapi::bpf_map_info::default();
+    // SAFETY: a zeroed info struct sets no array pointers.
+    unsafe { get_info(fd, &mut info) }?;
+    Ok(info)
+}

@@ -7,7 +7,9 @@
 
 pub mod bpf;
 pub mod btf;
+pub mod bpf_enums;
 pub mod perf;
+pub mod ringbuf;
 
 pub use bpf::*;
 pub use btf::*;

@@ -41,3 +41,36 @@ pub struct perf_event_attr {
 }
 
 const _: () = assert!(core::mem::size_of::<perf_event_attr>() == 136);
+
+/// `PERF_TYPE_SOFTWARE`.
+pub const PERF_TYPE_SOFTWARE: u32 = 1;
+/// `PERF_COUNT_SW_BPF_OUTPUT`: the software event `bpf_perf_event_output()` writes to.
+pub const PERF_COUNT_SW_BPF_OUTPUT: u64 = 10;
+/// `PERF_SAMPLE_RAW`: samples carry a `u32` size and raw bytes.
+pub const PERF_SAMPLE_RAW: u64 = 1 << 10;
+/// `PERF_RECORD_LOST`: `{ header, u64 id, u64 lost }`.
+pub const PERF_RECORD_LOST: u32 = 2;
+/// `PERF_RECORD_SAMPLE`.
+pub const PERF_RECORD_SAMPLE: u32 = 9;
+/// `PERF_FLAG_FD_CLOEXEC` (`perf_event_open` flags).
+pub const PERF_FLAG_FD_CLOEXEC: u64 = 1 << 3;
+/// `PERF_EVENT_IOC_ENABLE` (`_IO('$', 0)`).
+pub const PERF_EVENT_IOC_ENABLE: u64 = 0x2400;
+/// `PERF_EVENT_IOC_DISABLE` (`_IO('$', 1)`).
+pub const PERF_EVENT_IOC_DISABLE: u64 = 0x2401;
+
+/// Offsets in `struct perf_event_mmap_page`, the first page of a perf ring:
+/// `data_head` (written by the kernel) and `data_tail` (written by the reader).
+pub const PERF_MMAP_DATA_HEAD: usize = 1024;
+pub const PERF_MMAP_DATA_TAIL: usize = 1032;
+
+/// Offsets of the fields read in the records a BPF output ring carries.
+pub mod record {
+    /// `struct perf_event_header` is 8 bytes.
+    pub const HEADER_SIZE: usize = 8;
+    /// `PERF_RECORD_SAMPLE` with `PERF_SAMPLE_RAW`: `u32 size` then the bytes.
+    pub const SAMPLE_SIZE: usize = 8;
+    pub const SAMPLE_DATA: usize = 12;
+    /// `PERF_RECORD_LOST`: `u64 id` then `u64 lost`.
+    pub const LOST_COUNT: usize = 16;
+}

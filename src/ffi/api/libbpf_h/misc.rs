@@ -5,13 +5,24 @@
 
 use crate::ffi::ctypes::*;
 use crate::error::Error;
-use crate::not_implemented;
 use crate::ffi::api::libbpf_h::types::*;
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The attach type of an attachable built-in SEC() name (`cgroup/connect4`,
+/// `xdp`, ...). 0 on success; `-EINVAL` for unknown or non-attachable
+/// names and NULL arguments.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_attach_type_by_name(name: *const c_char, attach_type: *mut enum_bpf_attach_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_attach_type_by_name", || {
+        // SAFETY: `name` is NULL or a C string.
+        let name = unsafe { crate::ffi::cstr::string(name) }.ok_or(Error::INVAL)?;
+        if attach_type.is_null() {
+            return Err(Error::INVAL);
+        }
+        let at = crate::object::sec_def::attach_type_by_name(&name)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *attach_type = at };
+        Ok(0)
+    })
 }
 
 /// The name of a `BPF_*` attach type (`"cgroup_inet_ingress"`), or NULL when unknown.
@@ -38,10 +49,18 @@ pub unsafe extern "C" fn libbpf_bpf_prog_type_str(t: enum_bpf_prog_type) -> *con
     crate::ffi::entry::ffi("libbpf_bpf_prog_type_str", || Ok(name_ptr(&crate::names::c::PROG_TYPES, t)))
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The id of `name` in the running kernel's BTF as an attach target of
+/// `attach_type` (looked up as `btf_trace_<name>` for raw tracepoints,
+/// `bpf_lsm_<name>` for LSM, `bpf_iter_<name>` for iterators, else the
+/// function itself). A negative errno when missing (`-ENOENT`) or when
+/// vmlinux BTF is unavailable.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_find_vmlinux_btf_id(name: *const c_char, attach_type: enum_bpf_attach_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_find_vmlinux_btf_id", || {
+        // SAFETY: `name` is NULL or a C string.
+        let name = unsafe { crate::ffi::cstr::string(name) }.ok_or(Error::INVAL)?;
+        crate::object::sanitize::vmlinux_btf_id(&name, attach_type).map(|id| id as c_int)
+    })
 }
 
 /// The major version of the libbpf API this library implements (1).
@@ -64,16 +83,47 @@ pub extern "C" fn libbpf_num_possible_cpus() -> c_int {
     crate::ffi::entry::ffi("libbpf_num_possible_cpus", || Ok(crate::cpus::num_possible()? as c_int))
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The program type and expected attach type a SEC() name stands for
+/// (custom handlers first, then libbpf's table). 0 on success; `-ESRCH`
+/// when nothing matches, `-EINVAL` for NULL arguments.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_prog_type_by_name(name: *const c_char, prog_type: *mut enum_bpf_prog_type, expected_attach_type: *mut enum_bpf_attach_type) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_prog_type_by_name", || {
+        // SAFETY: `name` is NULL or a C string.
+        let name = unsafe { crate::ffi::cstr::string(name) }.ok_or(Error::INVAL)?;
+        if prog_type.is_null() || expected_attach_type.is_null() {
+            return Err(Error::INVAL);
+        }
+        let (pt, at) = crate::object::sec_def::prog_type_by_name(&name)?;
+        // SAFETY: both outputs were checked non-NULL.
+        unsafe {
+            *prog_type = pt;
+            *expected_attach_type = at;
+        }
+        Ok(0)
+    })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Registers a custom SEC() handler: programs in sections matching `sec`
+/// (`"name"`, `"name+"` or `"name/"` forms; NULL for a fallback taking
+/// every unknown section) get `prog_type` and `exp_attach_type`, and the
+/// callbacks of `opts` are called at open, before load and to attach.
+/// Custom handlers are matched before libbpf's own. Returns the handler id
+/// (> 0); `-EBUSY` when a fallback exists already, `-EINVAL` for bad opts.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_register_prog_handler(sec: *const c_char, prog_type: enum_bpf_prog_type, exp_attach_type: enum_bpf_attach_type, opts: *const libbpf_prog_handler_opts) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_register_prog_handler", || {
+        // SAFETY: `opts` is NULL or the caller's options.
+        let o = unsafe { crate::ffi::opts::read(opts) }?;
+        // SAFETY: `sec` is NULL or a C string.
+        let sec = unsafe { crate::ffi::cstr::string(sec) };
+        let callbacks = crate::object::sec_def::CustomCallbacks {
+            setup: o.prog_setup_fn.map_or(0, |f| f as usize),
+            prepare_load: o.prog_prepare_load_fn.map_or(0, |f| f as usize),
+            attach: o.prog_attach_fn.map_or(0, |f| f as usize),
+        };
+        crate::object::sec_def::register(sec.as_deref(), prog_type, exp_attach_type, o.cookie as i64, callbacks)
+    })
 }
 
 /// Installs the callback every log message goes through and returns the
@@ -111,10 +161,12 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: siz
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Removes a handler registered with `libbpf_register_prog_handler()`.
+/// Objects opened before keep using it. 0 on success; `-EINVAL` for ids
+/// <= 0, `-ENOENT` for unknown ids.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_unregister_prog_handler(handler_id: c_int) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("libbpf_unregister_prog_handler", || crate::object::sec_def::unregister(handler_id).map(|()| 0))
 }
 
 /// The libbpf API version as a string, `"v<major>.<minor>"` (`"v1.8"`).
