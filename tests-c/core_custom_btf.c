@@ -1,4 +1,5 @@
 // oxbpf-test: differential
+// oxbpf-test: valgrind
 /* btf_custom_path: relocations follow a BTF built with btf__add_*() where
  * task_struct.pid sits at another offset than in vmlinux; a relocation that
  * finds no field poisons its instruction: guarded, the program loads;

@@ -1,4 +1,5 @@
 // oxbpf-test: differential
+// oxbpf-test: valgrind
 /* The `kconfig` open option: values for .kconfig externs (integers, hex,
  * a truncated string, a tristate), the system config supplying the rest;
  * without the option, a strong extern the system lacks fails the load. */

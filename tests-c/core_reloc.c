@@ -1,4 +1,5 @@
 // oxbpf-test: differential
+// oxbpf-test: valgrind
 /* CO-RE relocations of every kind, kconfig and ksym externs, against the
  * running kernel: the instructions after load are printed (and so compared
  * with Debian's libbpf line for line, map fd immediates masked), then the
