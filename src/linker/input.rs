@@ -51,6 +51,8 @@ pub struct SrcObj<'a> {
     pub sym_map: Vec<usize>,
     /// Input BTF type id -> output BTF type id.
     pub btf_type_map: Vec<u32>,
+    /// Where each global name's BTF is, built on first use.
+    pub(crate) glob_btf: Option<std::collections::HashMap<Vec<u8>, super::symbols::GlobBtf>>,
 }
 
 fn is_dwarf_sec_name(name: &[u8]) -> bool {
@@ -199,6 +201,7 @@ impl<'a> SrcObj<'a> {
             btf_ext: None,
             sym_map: Vec::new(),
             btf_type_map: Vec::new(),
+            glob_btf: None,
         };
         for (idx, hdr) in shdrs.iter().enumerate().skip(1) {
             let Some(name) = str_at(shstr, hdr.sh_name as usize) else {

@@ -146,6 +146,8 @@ pub struct Linker {
     pub(crate) syms: Vec<Sym>,
     pub(crate) btf: Btf,
     pub(crate) glob_syms: Vec<GlobSym>,
+    /// Position of each global symbol in `glob_syms`, by name.
+    glob_index: HashMap<Vec<u8>, usize>,
     /// Set once finalised: nothing more can be added.
     done: bool,
 }
@@ -162,6 +164,7 @@ impl Linker {
             syms: vec![Sym::default()],
             btf: Btf::new_empty(),
             glob_syms: Vec::new(),
+            glob_index: HashMap::new(),
             done: false,
         };
         let strtab = l.add_dst_sec(b".strtab");
@@ -209,7 +212,13 @@ impl Linker {
 
     /// The global symbol named `name`.
     pub(crate) fn find_glob_sym(&self, name: &[u8]) -> Option<usize> {
-        self.glob_syms.iter().position(|g| g.name == name)
+        self.glob_index.get(name).copied()
+    }
+
+    /// Records a new global symbol.
+    pub(crate) fn add_glob_sym(&mut self, g: GlobSym) {
+        self.glob_index.entry(g.name.clone()).or_insert(self.glob_syms.len());
+        self.glob_syms.push(g);
     }
 
     /// Adds the object in `bytes` (named `name` in messages): its sections,

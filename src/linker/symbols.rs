@@ -6,6 +6,8 @@ use super::elf64::*;
 use super::input::{show, str_at, SrcObj, BTF_EXTERN_SEC};
 use super::{GlobSym, Linker};
 use crate::btf::{Btf, Type};
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 use crate::object::btf_info::{parse_map_def, BtfMapDef};
 use crate::uapi::btf::*;
@@ -221,6 +223,44 @@ fn map_defs_match(sym: &str, b1: &Btf, d1: &BtfMapDef, i1: Option<&BtfMapDef>, b
     false
 }
 
+/// Where the BTF of each global name of an object is (see
+/// `Linker::find_glob_sym_btf`), found in one pass over its types.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct GlobBtf {
+    /// The first non-static DATASEC entry: (DATASEC id, its type, the last
+    /// non-static VAR/FUNC of the name before that DATASEC or 0).
+    first_in_datasec: Option<(u32, u32, u32)>,
+    /// The last non-static VAR/FUNC of the name.
+    last_non_static: u32,
+}
+
+fn index_glob_btf(btf: &Btf) -> Result<HashMap<Vec<u8>, GlobBtf>> {
+    let mut idx: HashMap<Vec<u8>, GlobBtf> = HashMap::new();
+    for i in 1..btf.type_cnt() {
+        let t = btf.type_at(i)?;
+        if is_non_static(&t) {
+            let name = btf.str_bytes(t.name_off()).unwrap_or(&[]);
+            idx.entry(name.to_vec()).or_default().last_non_static = i;
+            continue;
+        }
+        if !t.is_datasec() {
+            continue;
+        }
+        for vi in t.secinfos() {
+            let Some(vt) = btf.type_by_id(vi.type_id) else { continue };
+            if vt.var_linkage() == Some(BTF_VAR_STATIC) || (vt.is_func() && vt.vlen() == BTF_FUNC_STATIC) {
+                continue;
+            }
+            let name = btf.str_bytes(vt.name_off()).unwrap_or(&[]);
+            let g = idx.entry(name.to_vec()).or_default();
+            if g.first_in_datasec.is_none() {
+                g.first_in_datasec = Some((i, vi.type_id, g.last_non_static));
+            }
+        }
+    }
+    Ok(idx)
+}
+
 /// The map definition behind VAR `var_id`, parsed strictly.
 fn parse_def(btf: &Btf, sym: &str, var_id: u32) -> Result<(BtfMapDef, BtfMapDef)> {
     let t = btf.type_at(var_id)?;
@@ -247,41 +287,30 @@ impl Linker {
     }
 
     /// The BTF describing global `name`: (its DATASEC id or 0, its VAR or
-    /// FUNC id).
-    fn find_glob_sym_btf(obj: &SrcObj, name: &[u8]) -> Result<(u32, u32)> {
+    /// FUNC id). As libbpf decides, scanning types in order: the first
+    /// DATASEC entry of that name that is not static, unless a non-static
+    /// VAR/FUNC of that name met before it is another type (ambiguous);
+    /// else the last non-static VAR/FUNC of that name.
+    fn find_glob_sym_btf(obj: &mut SrcObj, name: &[u8]) -> Result<(u32, u32)> {
         let Some(btf) = &obj.btf else {
             pr_warn!("failed to find BTF info for object '{}'", obj.filename);
             return Err(Error::INVAL);
         };
-        let mut btf_id = 0;
-        for i in 1..btf.type_cnt() {
-            let t = btf.type_at(i)?;
-            if is_non_static(&t) {
-                if btf.str_bytes(t.name_off()) == Some(name) {
-                    btf_id = i;
-                }
-                continue;
-            }
-            if !t.is_datasec() {
-                continue;
-            }
-            for vi in t.secinfos() {
-                let Some(vt) = btf.type_by_id(vi.type_id) else { continue };
-                if btf.str_bytes(vt.name_off()) != Some(name) {
-                    continue;
-                }
-                if vt.var_linkage() == Some(BTF_VAR_STATIC) || (vt.is_func() && vt.vlen() == BTF_FUNC_STATIC) {
-                    continue;
-                }
-                if btf_id != 0 && btf_id != vi.type_id {
-                    pr_warn!("global/extern '{}' BTF is ambiguous: both types #{btf_id} and #{} match", show(name), vi.type_id);
+        if obj.glob_btf.is_none() {
+            obj.glob_btf = Some(index_glob_btf(btf)?);
+        }
+        let found = obj.glob_btf.as_ref().and_then(|idx| idx.get(name));
+        if let Some(g) = found {
+            if let Some((ds, ty, before)) = g.first_in_datasec {
+                if before != 0 && before != ty {
+                    pr_warn!("global/extern '{}' BTF is ambiguous: both types #{before} and #{ty} match", show(name));
                     return Err(Error::INVAL);
                 }
-                return Ok((i, vi.type_id));
+                return Ok((ds, ty));
             }
-        }
-        if btf_id != 0 {
-            return Ok((0, btf_id));
+            if g.last_non_static != 0 {
+                return Ok((0, g.last_non_static));
+            }
         }
         pr_warn!("failed to find BTF info for global/extern symbol '{}'", show(name));
         Err(Error::NOENT)
@@ -416,7 +445,7 @@ impl Linker {
         }
         self.syms.push(dst);
         if bind != STB_LOCAL {
-            self.glob_syms.push(GlobSym {
+            self.add_glob_sym(GlobSym {
                 name: name.to_vec(),
                 sym_idx: dst_idx,
                 sec_id: dst_sec.unwrap_or(0),
