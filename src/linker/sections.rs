@@ -85,6 +85,12 @@ impl Linker {
         let align = d.hdr.sh_addralign.max(1).max(src.hdr.sh_addralign);
         let start = align_up(d.sec_sz, align)?;
         let end = start.checked_add(src.hdr.sh_size).ok_or(Error::TOO_BIG)?;
+        // libbpf keeps section sizes in an int: larger ones (only hostile
+        // alignments or sizes get there) are refused, not allocated.
+        if end > i32::MAX as u64 {
+            pr_warn!("section '{}' would grow to {end} bytes, too large", show(&d.name));
+            return Err(Error::TOO_BIG);
+        }
         if src.hdr.sh_type != SHT_NOBITS {
             let start_us = usize::try_from(start)?;
             d.data.resize(start_us, 0);

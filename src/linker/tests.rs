@@ -495,3 +495,15 @@ fn unresolved_externs_stay_extern() {
     // No .extern DATASEC is written.
     assert!(btf.find_by_name_kind(b".extern", BTF_KIND_DATASEC).is_err());
 }
+
+#[test]
+fn huge_alignment_is_refused_without_allocating() {
+    let mut a = Obj::new();
+    a.sec(".rodata", SHT_PROGBITS, 2, 1, vec![1]);
+    let mut b = Obj::new();
+    b.sec(".rodata", SHT_PROGBITS, 2, 1 << 40, vec![2]);
+    assert_eq!(link(&[&a, &b]).err(), Some(Error::TOO_BIG));
+    let mut c = Obj::new();
+    c.bss(".bss", 8, u64::MAX - 4);
+    assert_eq!(link(&[&c, &c]).err(), Some(Error::TOO_BIG));
+}
