@@ -271,6 +271,10 @@ pub fn write_object(o: Order, sections: &mut [OutSection], shstrndx: usize) -> R
     }
     let shoff = align_up(cur, 8)?;
     let total = shoff.checked_add((count * SHDR_SIZE) as u64).ok_or(Error::TOO_BIG)?;
+    // Far beyond any BPF object: only hostile alignments get there.
+    if total > i32::MAX as u64 {
+        return Err(Error::TOO_BIG);
+    }
     let total = usize::try_from(total)?;
 
     // Extended numbering when the counts do not fit the 16-bit fields.
@@ -382,6 +386,16 @@ mod tests {
         assert_eq!(&bytes[80..96], &[1; 16]);
         let sh = Shdr::decode(o, &bytes[shoff + 4 * SHDR_SIZE..]);
         assert_eq!((sh.sh_offset, sh.sh_size), (96, 3));
+    }
+
+    #[test]
+    fn huge_layouts_are_refused() {
+        let o = Order { big: false };
+        let mut secs = vec![
+            OutSection { hdr: Shdr { sh_type: SHT_STRTAB, sh_addralign: 1, ..Default::default() }, data: vec![0] },
+            OutSection { hdr: Shdr { sh_type: SHT_PROGBITS, sh_addralign: 1 << 40, ..Default::default() }, data: vec![1] },
+        ];
+        assert_eq!(write_object(o, &mut secs, 1).err(), Some(Error::TOO_BIG));
     }
 
     #[test]

@@ -501,8 +501,25 @@ fn huge_alignment_is_refused_without_allocating() {
     let mut a = Obj::new();
     a.sec(".rodata", SHT_PROGBITS, 2, 1, vec![1]);
     let mut b = Obj::new();
-    b.sec(".rodata", SHT_PROGBITS, 2, 1 << 40, vec![2]);
-    assert_eq!(link(&[&a, &b]).err(), Some(Error::TOO_BIG));
+    b.sec(".rodata", SHT_PROGBITS, 2, 8, vec![2]);
+    // Written with a sane alignment, then given a huge one.
+    let mut bytes = b.bytes();
+    let p = Parsed::new(bytes.clone());
+    let (idx, _) = p.sec(".rodata").unwrap();
+    let shoff = Ehdr::decode(p.order, &bytes).e_shoff as usize;
+    bytes[shoff + idx * SHDR_SIZE + 48..shoff + idx * SHDR_SIZE + 56].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    for first in [true, false] {
+        let mut l = Linker::new("x").unwrap();
+        if first {
+            l.add_bytes(&a.bytes(), "a.o").unwrap();
+            assert_eq!(l.add_bytes(&bytes, "b.o").err(), Some(Error::TOO_BIG));
+        } else {
+            // Alone, the section starts at 0 but keeps its alignment: the
+            // layout of the output is refused.
+            l.add_bytes(&bytes, "b.o").unwrap();
+            assert_eq!(l.finalize().err(), Some(Error::TOO_BIG));
+        }
+    }
     let mut c = Obj::new();
     c.bss(".bss", 8, u64::MAX - 4);
     assert_eq!(link(&[&c, &c]).err(), Some(Error::TOO_BIG));
