@@ -2051,8 +2051,9 @@ int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
  * reasons, such as the helper's arguments), 0 when the verifier calls the
  * helper unknown or not allowed for the type, or a negative errno:
  * `-EINVAL` when `opts` is not NULL, `-EOPNOTSUPP` for program types that
- * can not be probed this way (tracing, extension, LSM, struct_ops) or that
- * libbpf does not know. Needs the privileges loading programs needs.
+ * libbpf does not know, and `-EOPNOTSUPP` *without* setting `errno` (as
+ * libbpf) for types that can not be probed this way (tracing, extension,
+ * LSM, struct_ops). Needs the privileges loading programs needs.
  */
 int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type,
                             enum bpf_func_id helper_id,

@@ -134,10 +134,12 @@ pub fn prog_type(prog_type: u32) -> Result<i32> {
 /// not allowed for the type; 1 otherwise (the load may fail for other
 /// reasons, such as arguments, which still proves the helper exists).
 /// Types whose programs need a target (tracing, extensions, LSM,
-/// struct_ops) are `EOPNOTSUPP`.
+/// struct_ops) answer `-EOPNOTSUPP` as a plain value: libbpf returns it
+/// without setting `errno`, and so does this (other types it does not
+/// know fail with `EOPNOTSUPP` and `errno`, as there).
 pub fn helper(prog_type: u32, helper_id: u32) -> Result<i32> {
     if matches!(prog_type, pt::TRACING | pt::EXT | pt::LSM | pt::STRUCT_OPS) {
-        return Err(Error::NOT_SUPPORTED);
+        return Ok(-libc::EOPNOTSUPP);
     }
     let insns = [insn(0x85, 0, helper_id as i32), EXIT];
     let mut log = vec![0u8; LOG_SIZE];
@@ -263,7 +265,8 @@ mod tests {
         assert_eq!(prog_type(9999), Err(Error::NOT_SUPPORTED));
         assert_eq!(map_type(mt::UNSPEC), Err(Error::NOT_SUPPORTED));
         assert_eq!(map_type(9999), Err(Error::NOT_SUPPORTED));
-        assert_eq!(helper(pt::TRACING, 1), Err(Error::NOT_SUPPORTED));
+        assert_eq!(helper(pt::TRACING, 1), Ok(-libc::EOPNOTSUPP));
+        assert_eq!(helper(9999, 1), Err(Error::NOT_SUPPORTED));
     }
 
     #[test]

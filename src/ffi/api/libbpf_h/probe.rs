@@ -12,8 +12,9 @@ use crate::ffi::entry::ffi;
 /// reasons, such as the helper's arguments), 0 when the verifier calls the
 /// helper unknown or not allowed for the type, or a negative errno:
 /// `-EINVAL` when `opts` is not NULL, `-EOPNOTSUPP` for program types that
-/// can not be probed this way (tracing, extension, LSM, struct_ops) or that
-/// libbpf does not know. Needs the privileges loading programs needs.
+/// libbpf does not know, and `-EOPNOTSUPP` *without* setting `errno` (as
+/// libbpf) for types that can not be probed this way (tracing, extension,
+/// LSM, struct_ops). Needs the privileges loading programs needs.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_probe_bpf_helper(prog_type: enum_bpf_prog_type, helper_id: enum_bpf_func_id, opts: *const c_void) -> c_int {
     ffi("libbpf_probe_bpf_helper", || {
