@@ -12,11 +12,24 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
+#include <dirent.h>
 #include "harness.h"
 #include "syscall_util.h"
 #include "veth.h"
 
 #define NETDEV_XDP_ACT_BASIC (1ULL << 0)
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)))
+		n++;
+	closedir(d);
+	return n;
+}
 
 /* Kernel error texts are part of the compared output; the rest of the log
  * goes to stderr. */
@@ -110,6 +123,7 @@ int main(void)
 	ida = id_of(a);
 	idb = id_of(b);
 	CHECK(ida && idb && ida != idb);
+	int fds_before = count_fds();
 
 	/* Nothing attached yet. */
 	show_query(ifx, ida, idb, 1);
@@ -208,7 +222,8 @@ int main(void)
 	if (!harness_is_reference())
 		CHECK(r == -ENODEV);
 
-	/* No fd leaks into the netlink sockets: every call closed its own. */
+	/* Every call closed the netlink sockets it opened. */
+	CHECK_EQ(count_fds(), fds_before);
 	bpf_object__close(obj);
 	veth_cleanup(&v);
 	return harness_done();
