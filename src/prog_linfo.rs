@@ -85,6 +85,18 @@ struct Jited {
     funcs: Vec<(u32, u32)>,
 }
 
+/// The JIT-ed part of line info on plain memory (see [`ProgLinfo::from_parts`]).
+#[derive(Clone, Copy, Debug)]
+pub struct JitedParts<'a> {
+    /// One record per line info record, each starting with an address.
+    pub records: &'a [u8],
+    pub rec_size: u32,
+    /// Start addresses of the JIT-ed functions.
+    pub ksyms: &'a [u64],
+    /// Sizes of the JIT-ed functions.
+    pub lens: &'a [u32],
+}
+
 /// A program's line info, ready for lookups.
 #[derive(Clone, Debug)]
 pub struct ProgLinfo {
@@ -131,14 +143,19 @@ impl ProgLinfo {
         } else {
             None
         };
-        let jited = jited.as_ref().map(|(rec, k, l)| (rec.as_slice(), src.jited_line_info_rec_size, k.as_slice(), l.as_slice()));
+        let jited = jited.as_ref().map(|(rec, k, l)| JitedParts {
+            records: rec,
+            rec_size: src.jited_line_info_rec_size,
+            ksyms: k,
+            lens: l,
+        });
         ProgLinfo::from_parts(&linfo[..need], src.nr_line_info, src.line_info_rec_size, jited)
     }
 
     /// [`new`](Self::new) on plain memory: `linfo` holds `nr` records of
-    /// `rec_size` bytes; `jited` the JIT-ed records (same count), their
-    /// size, the functions' start addresses and sizes.
-    pub fn from_parts(linfo: &[u8], nr: u32, rec_size: u32, jited: Option<(&[u8], u32, &[u64], &[u32])>) -> Result<ProgLinfo> {
+    /// `rec_size` bytes; `jited` the JIT-ed records (same count) and the
+    /// functions they belong to.
+    pub fn from_parts(linfo: &[u8], nr: u32, rec_size: u32, jited: Option<JitedParts<'_>>) -> Result<ProgLinfo> {
         let rec = rec_size as usize;
         if nr == 0 || rec_size < MIN_REC_SIZE || linfo.len() < nr as usize * rec {
             return Err(Error::INVAL);
@@ -146,7 +163,7 @@ impl ProgLinfo {
         let records = Aligned::new(&linfo[..nr as usize * rec])?;
         let jited = match jited {
             None => None,
-            Some((bytes, jrec, ksyms, lens)) => Some(Jited::split(bytes, nr, jrec, ksyms, lens)?),
+            Some(j) => Some(Jited::split(j.records, nr, j.rec_size, j.ksyms, j.lens)?),
         };
         Ok(ProgLinfo { records, nr, rec_size: rec, jited })
     }
@@ -255,6 +272,10 @@ mod tests {
         addrs.iter().flat_map(|a| a.to_ne_bytes()).collect()
     }
 
+    fn jp<'a>(records: &'a [u8], ksyms: &'a [u64], lens: &'a [u32]) -> JitedParts<'a> {
+        JitedParts { records, rec_size: 8, ksyms, lens }
+    }
+
     fn line_at(l: &ProgLinfo, off: usize) -> u32 {
         l.records.u32_at(off + 8)
     }
@@ -278,7 +299,7 @@ mod tests {
     fn lookup_by_address() {
         // Two functions: records 0..3 at 0x1000.., records 3..5 at 0x2000...
         let addrs = [0x1000, 0x1010, 0x1020, 0x2000, 0x2008];
-        let l = ProgLinfo::from_parts(&linfo(&[0, 2, 4, 10, 12]), 5, 16, Some((&jited(&addrs), 8, &[0x1000, 0x2000], &[0x40, 0x20])))
+        let l = ProgLinfo::from_parts(&linfo(&[0, 2, 4, 10, 12]), 5, 16, Some(jp(&jited(&addrs), &[0x1000, 0x2000], &[0x40, 0x20])))
             .unwrap();
         assert_eq!(l.lfind_addr_func(0x1015, 0, 0), Ok(16));
         assert_eq!(l.lfind_addr_func(0x1fff, 0, 0), Ok(32));
@@ -296,22 +317,22 @@ mod tests {
         let li = linfo(&[0, 2, 4, 10]);
         let ok = [0x1000u64, 0x1010, 0x2000, 0x2008];
         let k = [0x1000u64, 0x2000];
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&ok), 8, &k, &[0x20, 0x10]))).is_ok());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&ok), &k, &[0x20, 0x10]))).is_ok());
         // First record not at the first function.
         let bad = [0x1004u64, 0x1010, 0x2000, 0x2008];
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&bad), 8, &k, &[0x20, 0x10]))).is_err());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&bad), &k, &[0x20, 0x10]))).is_err());
         // Decreasing addresses inside a function.
         let bad = [0x1000u64, 0x0ff0, 0x2000, 0x2008];
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&bad), 8, &k, &[0x20, 0x10]))).is_err());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&bad), &k, &[0x20, 0x10]))).is_err());
         // The first function's last record past its size.
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&ok), 8, &k, &[0x10, 0x10]))).is_err());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&ok), &k, &[0x10, 0x10]))).is_err());
         // A function start that no record has.
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&ok), 8, &[0x1000, 0x3000], &[0x20, 0x10]))).is_err());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&ok), &[0x1000, 0x3000], &[0x20, 0x10]))).is_err());
         // Records too small, too few bytes.
         assert!(ProgLinfo::from_parts(&li, 4, 3, None).is_err());
         assert!(ProgLinfo::from_parts(&li, 5, 16, None).is_err());
         assert!(ProgLinfo::from_parts(&li, 0, 16, None).is_err());
-        assert!(ProgLinfo::from_parts(&li, 4, 16, Some((&jited(&ok[..3]), 8, &k, &[0x20, 0x10]))).is_err());
+        assert!(ProgLinfo::from_parts(&li, 4, 16, Some(jp(&jited(&ok[..3]), &k, &[0x20, 0x10]))).is_err());
     }
 
     #[test]

@@ -102,7 +102,6 @@ fn probe_prog_load(prog_type: u32, insns: &[bpf_insn], log: Option<&mut [u8]>) -
     p.log = if has_log { MemMut::Slice(log_ref) } else { MemMut::None };
     crate::bpf_api::memlock::bump().ok();
     let res = load_prog(&mut p).0;
-    drop(p);
     Ok(judge(res, expect, &own_log) as i32)
 }
 

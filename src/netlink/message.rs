@@ -349,23 +349,26 @@ pub fn ext_ack(msg: &Message<'_>) -> ExtAck {
     }
 }
 
+/// A reply message built by hand for tests: header, then `payload`.
+#[cfg(test)]
+pub(crate) fn test_msg(ty: u16, flags: u16, seq: u32, pid: u32, payload: &[u8]) -> Vec<u8> {
+    let len = NLMSG_HDRLEN + payload.len();
+    let mut b = Vec::new();
+    b.extend_from_slice(&(len as u32).to_ne_bytes());
+    b.extend_from_slice(&ty.to_ne_bytes());
+    b.extend_from_slice(&flags.to_ne_bytes());
+    b.extend_from_slice(&seq.to_ne_bytes());
+    b.extend_from_slice(&pid.to_ne_bytes());
+    b.extend_from_slice(payload);
+    b.resize(align4(b.len()), 0);
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A reply message built by hand: header, then `payload`.
-    pub fn msg(ty: u16, flags: u16, seq: u32, pid: u32, payload: &[u8]) -> Vec<u8> {
-        let len = NLMSG_HDRLEN + payload.len();
-        let mut b = Vec::new();
-        b.extend_from_slice(&(len as u32).to_ne_bytes());
-        b.extend_from_slice(&ty.to_ne_bytes());
-        b.extend_from_slice(&flags.to_ne_bytes());
-        b.extend_from_slice(&seq.to_ne_bytes());
-        b.extend_from_slice(&pid.to_ne_bytes());
-        b.extend_from_slice(payload);
-        b.resize(align4(b.len()), 0);
-        b
-    }
+    use super::test_msg as msg;
 
     fn attr(ty: u16, data: &[u8]) -> Vec<u8> {
         let mut b = Vec::new();
@@ -505,6 +508,3 @@ mod tests {
         assert_eq!(ifinfo_index(&[0; 8]), Err(PARSE_ERROR));
     }
 }
-
-#[cfg(test)]
-pub(crate) use tests::msg as test_msg;

@@ -121,13 +121,19 @@ pub fn converse<T: Transport>(t: &mut T, req: &mut Request, mut handle: impl FnM
     Ok(())
 }
 
-/// Opens a socket of protocol `proto` and runs one [`converse`] exchange.
-pub fn request(proto: i32, req: &mut Request, handle: impl FnMut(&Message<'_>) -> Result<Step>) -> Result<()> {
-    let mut sock = crate::sys::netlink::Socket::open(proto)?;
+/// Opens a socket of netlink protocol `proto` for one exchange, warning
+/// (as libbpf) when the kernel does not send error texts.
+pub fn open(proto: i32) -> Result<crate::sys::netlink::Socket> {
+    let sock = crate::sys::netlink::Socket::open(proto)?;
     if !sock.ext_ack() {
         crate::pr_warn!("Netlink error reporting not supported");
     }
-    converse(&mut sock, req, handle)
+    Ok(sock)
+}
+
+/// Opens a socket of protocol `proto` and runs one [`converse`] exchange.
+pub fn request(proto: i32, req: &mut Request, handle: impl FnMut(&Message<'_>) -> Result<Step>) -> Result<()> {
+    converse(&mut open(proto)?, req, handle)
 }
 
 impl Transport for crate::sys::netlink::Socket {
@@ -151,10 +157,13 @@ impl Transport for crate::sys::netlink::Socket {
 pub(crate) mod fake {
     use super::*;
 
+    /// Replies to one request, by datagram.
+    type Script = Box<dyn FnMut(&[u8]) -> Vec<Vec<u8>>>;
+
     pub struct Fake {
         pub pid: u32,
         pub sent: Vec<Vec<u8>>,
-        pub script: Box<dyn FnMut(&[u8]) -> Vec<Vec<u8>>>,
+        pub script: Script,
         pub pending: std::collections::VecDeque<Vec<u8>>,
     }
 

@@ -242,11 +242,7 @@ pub fn query_with<T: Transport>(t: &mut T, hook: &Hook, f: &Filter) -> Result<Fi
 }
 
 fn open() -> Result<crate::sys::netlink::Socket> {
-    let sock = crate::sys::netlink::Socket::open(NETLINK_ROUTE)?;
-    if !sock.ext_ack() {
-        crate::pr_warn!("Netlink error reporting not supported");
-    }
-    Ok(sock)
+    crate::netlink::open(NETLINK_ROUTE)
 }
 
 /// The name and id of the program behind `fd` (`BPF_OBJ_GET_INFO_BY_FD`).

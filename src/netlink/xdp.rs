@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::netlink::message::{attrs_after, genlmsghdr, ifinfo_index, ifinfomsg, Message, Request};
-use crate::netlink::{converse, Step, Transport};
+use crate::netlink::{converse, open, Step, Transport};
 use crate::uapi::netlink::*;
 
 /// What a device has attached (`IFLA_XDP_*` of a link dump).
@@ -64,14 +64,6 @@ pub fn attach_with<T: Transport>(t: &mut T, ifindex: i32, prog_fd: i32, mut flag
 pub fn attach(ifindex: i32, prog_fd: i32, flags: u32, old_prog_fd: i32) -> Result<()> {
     let mut sock = open(NETLINK_ROUTE)?;
     attach_with(&mut sock, ifindex, prog_fd, flags, old_prog_fd)
-}
-
-fn open(proto: i32) -> Result<crate::sys::netlink::Socket> {
-    let sock = crate::sys::netlink::Socket::open(proto)?;
-    if !sock.ext_ack() {
-        crate::pr_warn!("Netlink error reporting not supported");
-    }
-    Ok(sock)
 }
 
 /// Checks `bpf_xdp_query()`'s flags: only `XDP_FLAGS_*` bits, and at most
