@@ -663,7 +663,17 @@ struct btf *btf__parse_raw_split(const char *path, struct btf *base_btf);
 struct btf *btf__parse_split(const char *path, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deduplicates `btf`'s types and strings in place: one record per distinct
+ * type (structs and unions merged across compilation units by comparing
+ * their type graphs, forward declarations resolved to definitions,
+ * reference types merged once their targets are), unreferenced and
+ * duplicate strings dropped, types renumbered in their original order.
+ * Split BTF is deduplicated against its base, which never changes.
+ * `opts->btf_ext`, if set, has its type ids and string offsets rewritten
+ * to match; `opts->force_collisions` is accepted (it only changes how the
+ * candidates are stored, never the result).
+ * Returns 0, or a negative errno: `-EINVAL` for bad opts or malformed BTF
+ * (the BTF is then left unchanged), `-ENOMEM`.
  */
 int btf__dedup(struct btf *btf, const struct btf_dedup_opts *opts);
 

@@ -72,8 +72,10 @@
 
 mod builder;
 mod data;
+mod dedup;
 mod elf;
 mod ext;
+mod fields;
 mod header;
 mod index;
 mod kernel;
