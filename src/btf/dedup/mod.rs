@@ -53,14 +53,20 @@ const UNPROCESSED: u32 = u32::MAX;
 /// Being deduplicated (a reference cycle when met again).
 const IN_PROGRESS: u32 = u32::MAX - 1;
 
+/// A comparison of two records.
+type RecordEq = fn(&[u32], &[u32]) -> bool;
+
+/// New values of `.BTF.ext` fields: (byte offset, value).
+type ExtWrites = Vec<(usize, u32)>;
+
 /// What a successful run produces, applied by [`Btf::dedup`].
 struct Output {
     types: Vec<u32>,
     offs: Vec<u32>,
     strs: Option<Vec<u8>>,
     /// New values of the `.BTF.ext` string and type id fields.
-    ext_strs: Vec<(usize, u32)>,
-    ext_ids: Vec<(usize, u32)>,
+    ext_strs: ExtWrites,
+    ext_ids: ExtWrites,
 }
 
 /// The state of one deduplication.
@@ -404,7 +410,7 @@ impl<'a> Dedup<'a> {
     fn prim_types(&mut self) -> Result<()> {
         for id in self.start_id..self.cnt {
             let w = self.ty(id);
-            let (h, eq): (u64, fn(&[u32], &[u32]) -> bool) = match kind(w) {
+            let (h, eq): (u64, RecordEq) = match kind(w) {
                 BTF_KIND_INT => (hash_int_tag(w), equal_int_tag),
                 BTF_KIND_FWD | BTF_KIND_FLOAT => (hash_common(w), equal_common),
                 BTF_KIND_ENUM | BTF_KIND_ENUM64 => {
@@ -588,7 +594,7 @@ impl<'a> Dedup<'a> {
     /// are final.
     fn finish_ref(&mut self, id: u32) -> u32 {
         let w = self.ty(id);
-        let (h, eq): (u64, fn(&[u32], &[u32]) -> bool) = match kind(w) {
+        let (h, eq): (u64, RecordEq) = match kind(w) {
             BTF_KIND_DECL_TAG => (hash_int_tag(w), equal_int_tag),
             BTF_KIND_ARRAY => (hash_array(w), equal_array),
             BTF_KIND_FUNC_PROTO => (hash_fnproto(w), equal_fnproto),

@@ -7,7 +7,7 @@
 //! they are met and shared afterwards. Without a base the new section
 //! starts with the empty string. Unreferenced strings disappear.
 
-use super::Dedup;
+use super::{Dedup, ExtWrites};
 use crate::btf::data::{cstr_bytes, Btf};
 use crate::btf::ext::BtfExt;
 use crate::btf::fields::str_slots;
@@ -45,7 +45,7 @@ impl Interner {
 /// `d` and returns the new section with the new values of `ext`'s string
 /// fields. `EINVAL` for a string offset out of range, `ENOMEM` past the
 /// largest string offset.
-pub(super) fn dedup(d: &mut Dedup<'_>, btf: &Btf, ext: Option<&BtfExt>) -> Result<(Vec<u8>, Vec<(usize, u32)>)> {
+pub(super) fn dedup(d: &mut Dedup<'_>, btf: &Btf, ext: Option<&BtfExt>) -> Result<(Vec<u8>, ExtWrites)> {
     let old = btf.str_section();
     let start = btf.start_str_off();
     let base = d.base;
