@@ -306,6 +306,7 @@ impl<'a> Dedup<'a> {
     /// filter stays off.
     fn compute_shapes(&mut self) {
         let mut shapes = Vec::with_capacity(self.cnt as usize);
+        let mut kinds = Vec::with_capacity(self.cnt as usize);
         for id in 0..self.cnt {
             let w = self.ty(id);
             let name = wd(w, 0) as u64;
@@ -329,14 +330,17 @@ impl<'a> Dedup<'a> {
                 _ => h(&[wd(w, 0), wd(w, 1)]),
             };
             shapes.push((sig ^ (sig >> 32)) as u32);
-            if !matches!(k, BTF_KIND_VAR | BTF_KIND_DATASEC | BTF_KIND_DECL_TAG) {
-                let walked_into_bad = id_slots(w)
-                    .into_iter()
-                    .flatten()
-                    .any(|at| matches!(kind(self.ty(w[at])), BTF_KIND_VAR | BTF_KIND_DATASEC | BTF_KIND_DECL_TAG));
-                if walked_into_bad {
-                    return;
-                }
+            kinds.push(k as u8);
+        }
+        let stops_walk = |k: u8| matches!(k as u32, BTF_KIND_VAR | BTF_KIND_DATASEC | BTF_KIND_DECL_TAG);
+        for id in 1..self.cnt {
+            if stops_walk(kinds[id as usize]) {
+                continue;
+            }
+            let w = self.ty(id);
+            let walked_into_bad = id_slots(w).into_iter().flatten().any(|at| stops_walk(kinds.get(w[at] as usize).copied().unwrap_or(0)));
+            if walked_into_bad {
+                return;
             }
         }
         self.shapes = shapes;
