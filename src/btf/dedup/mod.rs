@@ -130,7 +130,7 @@ impl Btf {
     /// malformed records (unknown kinds, references out of range, bad
     /// string offsets, reference types in a loop), `ENOMEM`.
     pub fn dedup(&mut self, ext: Option<&mut BtfExt>) -> Result<()> {
-        let out = run(self, ext.as_deref())?;
+        let out = run(self, ext.as_deref(), true)?;
         if let Some(ext) = ext {
             ext.set_words(out.ext_strs.iter().chain(&out.ext_ids).copied());
         }
@@ -143,7 +143,9 @@ impl Btf {
     }
 }
 
-fn run(btf: &Btf, ext: Option<&BtfExt>) -> Result<Output> {
+/// One deduplication; `shapes` turns on the candidate filtering by member
+/// shapes (off only in tests, to check it changes nothing).
+fn run(btf: &Btf, ext: Option<&BtfExt>, shapes: bool) -> Result<Output> {
     let mut d = Dedup::new(btf)?;
     let (strs, ext_strs) = if btf.strs_deduped {
         (None, Vec::new())
@@ -151,7 +153,9 @@ fn run(btf: &Btf, ext: Option<&BtfExt>) -> Result<Output> {
         let (s, e) = strings::dedup(&mut d, btf, ext).inspect_err(|e| pr_debug!("btf_dedup_strings failed: {e}"))?;
         (Some(s), e)
     };
-    d.compute_shapes();
+    if shapes {
+        d.compute_shapes();
+    }
     d.prep_base()?;
     d.prim_types().inspect_err(|e| pr_debug!("btf_dedup_prim_types failed: {e}"))?;
     d.struct_types().inspect_err(|e| pr_debug!("btf_dedup_struct_types failed: {e}"))?;
@@ -666,6 +670,17 @@ impl<'a> Dedup<'a> {
         }
         Ok(())
     }
+}
+
+/// [`Btf::dedup`] without the member-shape candidate filter: every
+/// candidate of a struct's libbpf hash is walked (tests only).
+#[cfg(test)]
+pub(crate) fn dedup_unfiltered(btf: &mut Btf) -> Result<()> {
+    let out = run(btf, None, false)?;
+    let strs_changed = out.strs.is_some();
+    btf.replace_own(out.types, out.offs, out.strs);
+    btf.strs_deduped |= strs_changed;
+    Ok(())
 }
 
 #[cfg(test)]
