@@ -672,8 +672,9 @@ struct btf *btf__parse_split(const char *path, struct btf *base_btf);
  * `opts->btf_ext`, if set, has its type ids and string offsets rewritten
  * to match; `opts->force_collisions` is accepted (it only changes how the
  * candidates are stored, never the result).
- * Returns 0, or a negative errno: `-EINVAL` for bad opts or malformed BTF
- * (the BTF is then left unchanged), `-ENOMEM`.
+ * Returns 0, or a negative errno, the BTF and `.BTF.ext` then unchanged:
+ * `-EINVAL` for bad opts or malformed BTF, `-ELOOP` for reference types
+ * referring to each other in a loop, `-ENOMEM`.
  */
 int btf__dedup(struct btf *btf, const struct btf_dedup_opts *opts);
 
