@@ -21,3 +21,4 @@ pub mod perfbuf;
 pub mod ringbuf;
 pub mod sys;
 pub mod uapi;
+pub mod usdt;
