@@ -17,6 +17,7 @@
 pub mod arg;
 pub mod elf;
 pub mod ids;
+pub mod manager;
 pub mod note;
 pub mod scan;
 pub mod spec;
