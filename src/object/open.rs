@@ -113,6 +113,7 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         programs: Vec::new(),
         maps: Vec::new(),
         externs: Vec::new(),
+        usdt: None,
         text_shndx: None,
         maps_shndx: None,
         symbols_shndx: 0,

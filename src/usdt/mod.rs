@@ -15,6 +15,7 @@
 //! Everything here but the manager's kernel calls is pure and unit-tested.
 
 pub mod arg;
+pub mod attach;
 pub mod elf;
 pub mod ids;
 pub mod manager;
