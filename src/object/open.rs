@@ -113,7 +113,6 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         programs: Vec::new(),
         maps: Vec::new(),
         externs: Vec::new(),
-        usdt: None,
         text_shndx: None,
         maps_shndx: None,
         symbols_shndx: 0,
@@ -131,6 +130,7 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         token_path,
         token_fd: None,
         feat_cache: None,
+        usdt: None,
     };
 
     let elf = Elf::parse(bytes, &obj.path)?;
