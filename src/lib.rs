@@ -15,6 +15,7 @@ pub mod cpus;
 pub mod btf;
 pub mod error;
 pub mod ffi;
+pub mod link;
 pub mod names;
 pub mod object;
 pub mod perfbuf;
