@@ -136,4 +136,17 @@ int dump_task(struct bpf_iter__task *ctx)
 	return 0;
 }
 
+SEC("iter/task")
+int dump_task2(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	__u32 k = 0, *pid = bpf_map_lookup_elem(&cfg, &k);
+
+	if (!task || !pid || task->tgid != *pid)
+		return 0;
+	BPF_SEQ_PRINTF(seq, "second %d\n", task->pid);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";
