@@ -63,6 +63,13 @@ int cg_egress(struct __sk_buff *skb)
 	return 1;
 }
 
+SEC("cgroup_skb/egress")
+int cg_egress2(struct __sk_buff *skb)
+{
+	hit(S_CG_SKB, 2);
+	return 1;
+}
+
 SEC("cgroup/sock_create")
 int cg_sock(struct bpf_sock *sk)
 {
