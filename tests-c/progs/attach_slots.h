@@ -21,6 +21,7 @@ enum {
 	S_SKEL_TP,
 	S_SKEL_UPROBE,
 	S_SKEL_RAW,
+	S_CUSTOM,
 	S_MAX = 24,
 };
 #endif
