@@ -16,6 +16,7 @@ pub mod btf;
 pub mod error;
 pub mod externs;
 pub mod ffi;
+pub mod link;
 pub mod names;
 pub mod object;
 pub mod perfbuf;

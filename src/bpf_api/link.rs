@@ -7,8 +7,10 @@
 //! caller's `sz`, see `crate::ffi::opts`), so "all bytes after this member
 //! are zero" checks see exactly what libbpf's `OPTS_ZEROED` sees.
 
+use core::ffi::CStr;
 use std::os::fd::OwnedFd;
 
+use crate::bpf_api::object::Mem;
 use crate::error::{Error, Result};
 use crate::sys::link::{self, LinkCreateAttr, LinkTarget};
 use crate::uapi::attach_type::*;
@@ -200,21 +202,134 @@ pub unsafe fn create(prog_fd: i32, target_fd: i32, attach_type: u32, opts: Optio
         Ok(fd) => return Ok(fd),
         Err(e) => e,
     };
-    if err != Error::INVAL || attr.target_fd != 0 {
+    let bare = opts.is_none_or(|b| zeroed_from(b, FLAGS));
+    raw_tp_fallback(err, &attr, bare)
+}
+
+/// The `BPF_RAW_TRACEPOINT_OPEN` fallback of [`create`] after `err`.
+fn raw_tp_fallback(err: Error, attr: &LinkCreateAttr, bare: bool) -> Result<OwnedFd> {
+    if err != Error::INVAL || attr.target_fd != 0 || !bare {
         return Err(err);
     }
-    if let Some(b) = opts {
-        if !zeroed_from(b, FLAGS) {
-            return Err(err);
-        }
-    }
-    match attach_type {
+    match attr.attach_type {
         BPF_TRACE_RAW_TP | BPF_LSM_MAC | BPF_TRACE_FENTRY | BPF_TRACE_FEXIT | BPF_MODIFY_RETURN => {
             // SAFETY: no name; the program fd is the caller's.
-            unsafe { link::raw_tracepoint_open(core::ptr::null(), prog_fd, 0) }
+            unsafe { link::raw_tracepoint_open(core::ptr::null(), attr.prog_fd as i32, 0) }
         }
         _ => Err(err),
     }
+}
+
+/// What a link attaches to, beyond the program, target and attach type:
+/// the `link_create` union member, with the memory the kernel reads as
+/// [`Mem`] (borrowed Rust data or application memory the C boundary
+/// vouched for).
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Target<'a> {
+    #[default]
+    None,
+    /// `target_btf_id` (freplace onto a given program).
+    BtfId(u32),
+    /// An iterator's `union bpf_iter_link_info`.
+    Iter { info: Mem<'a>, len: u32 },
+    PerfEvent { cookie: u64 },
+    KprobeMulti { flags: u32, cnt: u32, syms: Mem<'a>, addrs: Mem<'a>, cookies: Mem<'a> },
+    UprobeMulti { path: &'a CStr, offsets: Mem<'a>, ref_ctr_offsets: Mem<'a>, cookies: Mem<'a>, cnt: u32, flags: u32, pid: u32 },
+    /// fentry/fexit/fmod_ret/tp_btf/LSM cookie.
+    Tracing { cookie: u64 },
+    Netfilter { pf: u32, hooknum: u32, priority: i32, flags: u32 },
+    /// tcx, netkit and cgroup position: a relative fd, or an id (with
+    /// `BPF_F_ID` in the request's flags).
+    Relative { fd_or_id: u32, expected_revision: u64 },
+    TracingMulti { ids: Mem<'a>, cookies: Mem<'a>, cnt: u32 },
+}
+
+/// One `BPF_LINK_CREATE`, described with safe values.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LinkRequest<'a> {
+    pub prog_fd: i32,
+    /// Target fd or ifindex.
+    pub target_fd: i32,
+    pub attach_type: u32,
+    pub flags: u32,
+    pub target: Target<'a>,
+}
+
+impl LinkRequest<'_> {
+    /// The kernel attr of this request.
+    pub fn attr(&self) -> LinkCreateAttr {
+        let target = match self.target {
+            Target::None => LinkTarget::default(),
+            Target::BtfId(id) => LinkTarget { target_btf_id: id },
+            Target::Iter { info, len } => LinkTarget { iter: link::LinkIter { iter_info: info.addr(), iter_info_len: len } },
+            Target::PerfEvent { cookie } => LinkTarget { perf_event: link::LinkPerfEvent { bpf_cookie: cookie } },
+            Target::KprobeMulti { flags, cnt, syms, addrs, cookies } => LinkTarget {
+                kprobe_multi: link::LinkKprobeMulti { flags, cnt, syms: syms.addr(), addrs: addrs.addr(), cookies: cookies.addr() },
+            },
+            Target::UprobeMulti { path, offsets, ref_ctr_offsets, cookies, cnt, flags, pid } => LinkTarget {
+                uprobe_multi: link::LinkUprobeMulti {
+                    path: crate::sys::bpf::ptr_to_u64(path.as_ptr()),
+                    offsets: offsets.addr(),
+                    ref_ctr_offsets: ref_ctr_offsets.addr(),
+                    cookies: cookies.addr(),
+                    cnt,
+                    flags,
+                    pid,
+                    path_fd: 0,
+                },
+            },
+            Target::Tracing { cookie } => LinkTarget { tracing: link::LinkTracing { target_btf_id: 0, cookie } },
+            Target::Netfilter { pf, hooknum, priority, flags } => {
+                LinkTarget { netfilter: link::LinkNetfilter { pf, hooknum, priority, flags } }
+            }
+            Target::Relative { fd_or_id, expected_revision } => {
+                LinkTarget { relative: link::LinkRelative { relative_fd: fd_or_id, expected_revision } }
+            }
+            Target::TracingMulti { ids, cookies, cnt } => {
+                LinkTarget { tracing_multi: link::LinkTracingMulti { ids: ids.addr(), cookies: cookies.addr(), cnt } }
+            }
+        };
+        LinkCreateAttr {
+            prog_fd: self.prog_fd as u32,
+            target_fd: self.target_fd as u32,
+            attach_type: self.attach_type,
+            flags: self.flags,
+            target,
+        }
+    }
+
+    /// Whether nothing but the program, target and attach type is set
+    /// (what the raw tracepoint fallback can express).
+    fn is_bare(&self) -> bool {
+        self.flags == 0
+            && match self.target {
+                Target::None => true,
+                Target::Tracing { cookie } => cookie == 0,
+                Target::Relative { fd_or_id, expected_revision } => fd_or_id == 0 && expected_revision == 0,
+                _ => false,
+            }
+    }
+}
+
+/// Creates a link (`bpf_link_create()` with the options the request
+/// stands for), with the raw tracepoint fallback of [`create`].
+pub fn create_link(req: &LinkRequest<'_>) -> Result<OwnedFd> {
+    let attr = req.attr();
+    // SAFETY: every address in the attr comes from a `Mem` (borrowed for
+    // the request's lifetime, or application memory vouched for) or a
+    // `&CStr` borrowed as long.
+    let err = match unsafe { link::create(&attr) } {
+        Ok(fd) => return Ok(fd),
+        Err(e) => e,
+    };
+    raw_tp_fallback(err, &attr, req.is_bare())
+}
+
+/// `BPF_RAW_TRACEPOINT_OPEN` (`bpf_raw_tracepoint_open_opts()`): the
+/// tracepoint `name` (None for BTF-typed programs) and a cookie.
+pub fn raw_tracepoint_open(name: Option<&CStr>, prog_fd: i32, cookie: u64) -> Result<OwnedFd> {
+    // SAFETY: the name is NULL or a C string borrowed for the call.
+    unsafe { link::raw_tracepoint_open(name.map_or(core::ptr::null(), CStr::as_ptr), prog_fd, cookie) }
 }
 
 #[cfg(test)]

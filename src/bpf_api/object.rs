@@ -41,7 +41,7 @@ impl<'a> Mem<'a> {
         Mem { addr: u.addr() as u64, _borrow: core::marker::PhantomData }
     }
 
-    fn addr(&self) -> u64 {
+    pub(crate) fn addr(&self) -> u64 {
         self.addr
     }
 }

@@ -23,5 +23,6 @@ pub mod obj;
 pub mod perf;
 pub mod prog;
 pub mod process;
+pub mod tracefs;
 pub mod usermem;
 pub mod blob;
