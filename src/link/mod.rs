@@ -54,6 +54,7 @@ pub mod tracepoint;
 pub mod tracing_multi;
 pub mod uprobe;
 pub mod uprobe_multi;
+pub mod usdt;
 pub mod xdp;
 pub mod zip;
 
@@ -157,6 +158,8 @@ enum Holder {
     Perf { perf_fd: OwnedFd, bpf_link: Option<OwnedFd>, legacy: Option<LegacyProbe> },
     /// A struct_ops map: through a BPF link, or registered by its value.
     StructOps { map_fd: RawFd, bpf_link: Option<OwnedFd> },
+    /// A USDT attachment: uprobe links and the spec ids they use.
+    Usdt(Box<crate::usdt::manager::UsdtLink<Link>>),
 }
 
 /// An attachment (`struct bpf_link`).
@@ -187,6 +190,20 @@ impl Link {
     pub(crate) fn struct_ops(map_fd: RawFd, bpf_link: Option<OwnedFd>) -> Link {
         let fd = bpf_link.as_ref().map_or(map_fd, |l| l.as_raw_fd());
         Link { fd, holder: Some(Holder::StructOps { map_fd, bpf_link }), pin_path: None, disconnected: false }
+    }
+
+    /// A USDT attachment. Like libbpf's, it has no fd of its own:
+    /// `bpf_link__fd()` gives 0.
+    pub(crate) fn usdt(u: crate::usdt::manager::UsdtLink<Link>) -> Link {
+        Link { fd: 0, holder: Some(Holder::Usdt(Box::new(u))), pin_path: None, disconnected: false }
+    }
+
+    /// The USDT attachment behind this link, if it is one.
+    pub fn usdt_parts(&self) -> Option<&crate::usdt::manager::UsdtLink<Link>> {
+        match &self.holder {
+            Some(Holder::Usdt(u)) => Some(u),
+            _ => None,
+        }
     }
 
     /// Records the legacy probe event of a perf-event link, removed on
@@ -314,6 +331,12 @@ impl Link {
                 Holder::StructOps { bpf_link, .. } => {
                     let _ = bpf_link.map(IntoRawFd::into_raw_fd);
                 }
+                Holder::Usdt(mut u) => {
+                    // Its uprobes stay attached, its spec ids stay taken.
+                    for mut l in u.take_links() {
+                        l.disconnect();
+                    }
+                }
             }
             return Ok(());
         }
@@ -333,6 +356,11 @@ impl Link {
                 crate::bpf_api::object::map_delete(map_fd, Some(&0u32.to_ne_bytes()), 0)
             }
             Holder::StructOps { bpf_link: Some(l), .. } => crate::sys::fd::close(l),
+            Holder::Usdt(mut u) => {
+                // As libbpf: the uprobes' teardown errors are not reported.
+                u.detach();
+                Ok(())
+            }
         }
     }
 }
