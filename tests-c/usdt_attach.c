@@ -96,6 +96,9 @@ struct seen {
 	int pid;
 };
 
+/* The skeleton's bss uses the struct above. */
+#include "usdt_args.skel.h"
+
 static struct bpf_object *obj;
 static struct bpf_map *bss, *by_pid;
 static char self_path[PATH_MAX];
@@ -107,20 +110,12 @@ static int bss_read(void *buf)
 	return bpf_map_lookup_elem(bpf_map__fd(bss), &key, buf);
 }
 
-/* The bss image: seen[16], then the typed handler's globals. */
-struct bss_image {
-	struct seen seen[16];
-	int typed_a;
-	long typed_b;
-	short typed_c;
-	signed char typed_d;
-	unsigned long typed_e;
-	long typed_hits;
-};
+/* The bss image, as the skeleton lays it out. */
+typedef struct usdt_args__bss bss_image_t;
 
 static void clear_seen(void)
 {
-	struct bss_image img = {};
+	bss_image_t img = {};
 	int key = 0, pid, next;
 
 	CHECK_EQ(bpf_map_update_elem(bpf_map__fd(bss), &key, &img, 0), 0);
@@ -132,7 +127,7 @@ static void clear_seen(void)
 
 static struct seen slot(int i)
 {
-	struct bss_image img;
+	bss_image_t img;
 
 	memset(&img, 0, sizeof(img));
 	CHECK_EQ(bss_read(&img), 0);
@@ -210,7 +205,7 @@ static void args_of_every_kind(struct bpf_program *rec)
 static void typed_handler(struct bpf_program *typed)
 {
 	struct bpf_link *l = usdt(typed, 0, self_path, "mem", 0);
-	struct bss_image img = {};
+	bss_image_t img = {};
 
 	CHECK(l);
 	fire_mem(-123, -4567890123L, -32768, -128, 0xfedcba9876543210UL);
@@ -311,6 +306,59 @@ static void pid_filters(struct bpf_program *rec)
 	bpf_link__destroy(l);
 }
 
+/* A bare name in SEC("usdt/usdt_attach:test:auto") is found through $PATH. */
+static void with_own_dir_in_path(int on)
+{
+	static char *saved;
+	char dir[PATH_MAX];
+
+	if (on) {
+		saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+		strcpy(dir, self_path);
+		*strrchr(dir, '/') = 0;
+		setenv("PATH", dir, 1);
+	} else {
+		if (saved)
+			setenv("PATH", saved, 1);
+		free(saved);
+		saved = NULL;
+	}
+}
+
+static void auto_attach(struct bpf_program *autop, struct bpf_program *rec)
+{
+	struct usdt_args *skel;
+	struct bpf_link *l;
+
+	with_own_dir_in_path(1);
+	clear_seen();
+	l = bpf_program__attach(autop);
+	CHECKM(l, "%d", -errno);
+	printf("auto-attach: fd=%d\n", l ? bpf_link__fd(l) : -1);
+	fire_auto(55);
+	printf("auto: hits=%ld arg=%ld\n", slot(15).hits, slot(15).args[0]);
+	bpf_link__destroy(l);
+	/* SEC("usdt") names no probe. */
+	show_err("auto-attach of SEC(\"usdt\")", bpf_program__attach(rec));
+
+	/* A skeleton attaches the program with a target, skips the others. */
+	skel = usdt_args__open_and_load();
+	CHECK(skel);
+	if (skel) {
+		CHECK_EQ(usdt_args__attach(skel), 0);
+		printf("skeleton links: record=%d typed=%d auto_probe=%d\n", skel->links.record != NULL,
+		       skel->links.typed != NULL, skel->links.auto_probe != NULL);
+		fire_auto(66);
+		fire_auto(67);
+		printf("skeleton auto: hits=%ld arg=%ld\n", skel->bss->seen[15].hits, skel->bss->seen[15].args[0]);
+		usdt_args__detach(skel);
+		fire_auto(68);
+		printf("skeleton after detach: hits=%ld\n", skel->bss->seen[15].hits);
+		usdt_args__destroy(skel);
+	}
+	with_own_dir_in_path(0);
+}
+
 static void errors(struct bpf_program *rec)
 {
 	char dir[PATH_MAX], *slash, *old_path, notelf[64];
@@ -379,7 +427,7 @@ static void errors(struct bpf_program *rec)
 
 int main(int argc, char **argv)
 {
-	struct bpf_program *rec, *typed;
+	struct bpf_program *rec, *typed, *autop;
 
 	CHECK(realpath(argv[0], self_path) != NULL);
 
@@ -389,14 +437,16 @@ int main(int argc, char **argv)
 	CHECK_EQ(bpf_object__load(obj), 0);
 	rec = bpf_object__find_program_by_name(obj, "record");
 	typed = bpf_object__find_program_by_name(obj, "typed");
+	autop = bpf_object__find_program_by_name(obj, "auto_probe");
 	bss = bpf_object__find_map_by_name(obj, ".bss");
 	by_pid = bpf_object__find_map_by_name(obj, "hits_by_pid");
-	CHECK(rec && typed && bss && by_pid);
+	CHECK(rec && typed && autop && bss && by_pid);
 
 	args_of_every_kind(rec);
 	typed_handler(typed);
 	semaphores(rec);
 	pid_filters(rec);
+	auto_attach(autop, rec);
 	errors(rec);
 
 	bpf_object__close(obj);

@@ -1,8 +1,7 @@
 //! Traced binaries and processes, as USDT attachment reads them: a binary
-//! opened for positioned reads, `/proc/<pid>/maps`, path resolution and
-//! access checks, the current pid, and the x86-64 `uprobe()` syscall probe.
+//! opened for positioned reads, `/proc/<pid>/maps`, `realpath`, the
+//! current pid, and the x86-64 `uprobe()` syscall probe.
 
-use std::ffi::CString;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::os::unix::fs::OpenOptionsExt;
@@ -46,14 +45,6 @@ pub fn realpath(path: &str) -> Result<String> {
     p.into_os_string().into_string().map_err(|_| Error::INVAL)
 }
 
-/// `faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0`: whether the
-/// effective ids may access `path` with `mode` (`libc::F_OK`, `R_OK`, ...).
-pub fn access(path: &str, mode: i32) -> bool {
-    let Ok(c) = CString::new(path) else { return false };
-    // SAFETY: `c` is a live NUL-terminated string; no memory is written.
-    unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), mode, libc::AT_EACCESS) == 0 }
-}
-
 /// The calling process's id.
 pub fn pid() -> i32 {
     // SAFETY: getpid has no failure mode and no memory effects.
@@ -91,8 +82,6 @@ mod tests {
         assert!(!f.read_at(f.size(), &mut magic));
         assert_eq!(ReadOnlyFile::open("/nonexistent/x").unwrap_err(), Error::NOENT);
         assert!(process_maps(pid()).unwrap().contains("r-xp"));
-        assert!(access("/proc/self/exe", libc::R_OK));
-        assert!(!access("/nonexistent", libc::F_OK));
         assert!(realpath("/proc/self/exe").unwrap().starts_with('/'));
         let _ = has_uprobe_syscall();
     }

@@ -66,7 +66,7 @@ impl ObjectUsdt {
             ip_map,
             kernel: Kernel {
                 bpf_cookie: o.supports(Feature::BpfCookie),
-                sema_refcnt: binary::access(REF_CTR_FORMAT, libc::F_OK),
+                sema_refcnt: crate::sys::tracefs::exists(REF_CTR_FORMAT),
                 uprobe_syscall: o.supports(Feature::UprobeSyscall),
                 page_size: crate::sys::mmap::page_size() as u64,
             },
@@ -213,7 +213,7 @@ pub fn attach<U: Uprobes>(o: &mut Object, prog: usize, req: &Request<'_>, up: &U
     let path = if given.contains('/') {
         given.to_string()
     } else {
-        super::path::resolve(given).inspect_err(|e| {
+        crate::link::binary_path::resolve(given).inspect_err(|e| {
             crate::pr_warn!("prog '{pname}': failed to resolve full path for '{given}': {e}");
         })?
     };

@@ -20,7 +20,6 @@ pub mod elf;
 pub mod ids;
 pub mod manager;
 pub mod note;
-pub mod path;
 pub mod scan;
 pub mod spec;
 pub mod targets;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+// oxbpf-prog: skeleton
 /* USDT handlers built with Debian's usdt.bpf.h (libbpf 1.1, the 208-byte
  * spec layout): what they see (argument count and values, USDT cookie,
  * pid) is stored for the test (tests-c/usdt_attach.c) to compare. */
