@@ -122,7 +122,8 @@ static void test_xdp(void)
 	SHOW_LINK(bpf_program__attach_xdp(prog("xdp_count"), ib));
 	before = hits_of(obj, S_XDP);
 	printf("frames sent: %d\n", send_frames(ia, 5));
-	usleep(20000);
+	for (int i = 0; i < 100 && hits_of(obj, S_XDP) - before < 5; i++)
+		usleep(10000);
 	printf("XDP saw them all: %d\n", hits_of(obj, S_XDP) - before >= 5);
 	SHOW_RET(bpf_link__destroy(l));
 	before = hits_of(obj, S_XDP);

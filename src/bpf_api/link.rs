@@ -51,9 +51,7 @@ fn relative(b: &[u8; OPTS_SIZE], attr: &mut LinkCreateAttr) -> Result<()> {
     } else {
         fd
     };
-    attr.target = LinkTarget {
-        relative: link::LinkRelative { relative_fd: rel, expected_revision: u64_at(b, UNION + 8) },
-    };
+    attr.target = LinkTarget::relative(link::LinkRelative { relative_fd: rel, _pad: 0, expected_revision: u64_at(b, UNION + 8) });
     if !zeroed_from(b, UNION + 16) {
         return Err(Error::INVAL);
     }
@@ -116,68 +114,61 @@ pub fn build_attr(prog_fd: i32, target_fd: i32, attach_type: u32, opts: Option<&
         ..Default::default()
     };
     if target_btf_id != 0 {
-        attr.target = LinkTarget { target_btf_id };
+        attr.target = LinkTarget::btf_id(target_btf_id);
         return Ok(attr);
     }
     let check = |end: usize| if zeroed_from(b, end) { Ok(()) } else { Err(Error::INVAL) };
     match attach_type {
         BPF_TRACE_ITER => {
-            attr.target = LinkTarget { iter: link::LinkIter { iter_info: u64_at(b, ITER_INFO), iter_info_len } };
+            attr.target = LinkTarget::iter(link::LinkIter { iter_info: u64_at(b, ITER_INFO), iter_info_len, _pad: 0 });
         }
         BPF_PERF_EVENT => {
-            attr.target = LinkTarget { perf_event: link::LinkPerfEvent { bpf_cookie: u64_at(b, UNION) } };
+            attr.target = LinkTarget::perf_event(link::LinkPerfEvent { bpf_cookie: u64_at(b, UNION) });
             check(UNION + 8)?;
         }
         BPF_TRACE_KPROBE_MULTI | BPF_TRACE_KPROBE_SESSION => {
-            attr.target = LinkTarget {
-                kprobe_multi: link::LinkKprobeMulti {
-                    flags: u32_at(b, UNION),
-                    cnt: u32_at(b, UNION + 4),
-                    syms: u64_at(b, UNION + 8),
-                    addrs: u64_at(b, UNION + 16),
-                    cookies: u64_at(b, UNION + 24),
-                },
-            };
+            attr.target = LinkTarget::kprobe_multi(link::LinkKprobeMulti {
+                flags: u32_at(b, UNION),
+                cnt: u32_at(b, UNION + 4),
+                syms: u64_at(b, UNION + 8),
+                addrs: u64_at(b, UNION + 16),
+                cookies: u64_at(b, UNION + 24),
+            });
             check(UNION + 32)?;
         }
         BPF_TRACE_UPROBE_MULTI | BPF_TRACE_UPROBE_SESSION => {
-            attr.target = LinkTarget {
-                uprobe_multi: link::LinkUprobeMulti {
-                    flags: u32_at(b, UNION),
-                    cnt: u32_at(b, UNION + 4),
-                    path: u64_at(b, UNION + 8),
-                    offsets: u64_at(b, UNION + 16),
-                    ref_ctr_offsets: u64_at(b, UNION + 24),
-                    cookies: u64_at(b, UNION + 32),
-                    pid: u32_at(b, UNION + 40),
-                    path_fd: u32_at(b, UNION + 44),
-                },
-            };
+            attr.target = LinkTarget::uprobe_multi(link::LinkUprobeMulti {
+                flags: u32_at(b, UNION),
+                cnt: u32_at(b, UNION + 4),
+                path: u64_at(b, UNION + 8),
+                offsets: u64_at(b, UNION + 16),
+                ref_ctr_offsets: u64_at(b, UNION + 24),
+                cookies: u64_at(b, UNION + 32),
+                pid: u32_at(b, UNION + 40),
+                path_fd: u32_at(b, UNION + 44),
+            });
             check(UNION + 48)?;
         }
         BPF_TRACE_FENTRY_MULTI | BPF_TRACE_FEXIT_MULTI | BPF_TRACE_FSESSION_MULTI => {
-            attr.target = LinkTarget {
-                tracing_multi: link::LinkTracingMulti {
-                    ids: u64_at(b, UNION),
-                    cookies: u64_at(b, UNION + 8),
-                    cnt: u32_at(b, UNION + 16),
-                },
-            };
+            attr.target = LinkTarget::tracing_multi(link::LinkTracingMulti {
+                ids: u64_at(b, UNION),
+                cookies: u64_at(b, UNION + 8),
+                cnt: u32_at(b, UNION + 16),
+                _pad: 0,
+            });
             check(UNION + 24)?;
         }
         BPF_TRACE_RAW_TP | BPF_TRACE_FENTRY | BPF_TRACE_FEXIT | BPF_MODIFY_RETURN | BPF_TRACE_FSESSION | BPF_LSM_MAC => {
-            attr.target = LinkTarget { tracing: link::LinkTracing { target_btf_id: 0, cookie: u64_at(b, UNION) } };
+            attr.target = LinkTarget::tracing(link::LinkTracing { target_btf_id: 0, _pad: 0, cookie: u64_at(b, UNION) });
             check(UNION + 8)?;
         }
         BPF_NETFILTER => {
-            attr.target = LinkTarget {
-                netfilter: link::LinkNetfilter {
-                    pf: u32_at(b, UNION),
-                    hooknum: u32_at(b, UNION + 4),
-                    priority: u32_at(b, UNION + 8) as i32,
-                    flags: u32_at(b, UNION + 12),
-                },
-            };
+            attr.target = LinkTarget::netfilter(link::LinkNetfilter {
+                pf: u32_at(b, UNION),
+                hooknum: u32_at(b, UNION + 4),
+                priority: u32_at(b, UNION + 8) as i32,
+                flags: u32_at(b, UNION + 12),
+            });
             check(UNION + 16)?;
         }
         BPF_TCX_INGRESS | BPF_TCX_EGRESS | BPF_NETKIT_PRIMARY | BPF_NETKIT_PEER => relative(b, &mut attr)?,
@@ -260,14 +251,20 @@ impl LinkRequest<'_> {
     pub fn attr(&self) -> LinkCreateAttr {
         let target = match self.target {
             Target::None => LinkTarget::default(),
-            Target::BtfId(id) => LinkTarget { target_btf_id: id },
-            Target::Iter { info, len } => LinkTarget { iter: link::LinkIter { iter_info: info.addr(), iter_info_len: len } },
-            Target::PerfEvent { cookie } => LinkTarget { perf_event: link::LinkPerfEvent { bpf_cookie: cookie } },
-            Target::KprobeMulti { flags, cnt, syms, addrs, cookies } => LinkTarget {
-                kprobe_multi: link::LinkKprobeMulti { flags, cnt, syms: syms.addr(), addrs: addrs.addr(), cookies: cookies.addr() },
-            },
-            Target::UprobeMulti { path, offsets, ref_ctr_offsets, cookies, cnt, flags, pid } => LinkTarget {
-                uprobe_multi: link::LinkUprobeMulti {
+            Target::BtfId(id) => LinkTarget::btf_id(id),
+            Target::Iter { info, len } => {
+                LinkTarget::iter(link::LinkIter { iter_info: info.addr(), iter_info_len: len, _pad: 0 })
+            }
+            Target::PerfEvent { cookie } => LinkTarget::perf_event(link::LinkPerfEvent { bpf_cookie: cookie }),
+            Target::KprobeMulti { flags, cnt, syms, addrs, cookies } => LinkTarget::kprobe_multi(link::LinkKprobeMulti {
+                flags,
+                cnt,
+                syms: syms.addr(),
+                addrs: addrs.addr(),
+                cookies: cookies.addr(),
+            }),
+            Target::UprobeMulti { path, offsets, ref_ctr_offsets, cookies, cnt, flags, pid } => {
+                LinkTarget::uprobe_multi(link::LinkUprobeMulti {
                     path: crate::sys::bpf::ptr_to_u64(path.as_ptr()),
                     offsets: offsets.addr(),
                     ref_ctr_offsets: ref_ctr_offsets.addr(),
@@ -276,17 +273,17 @@ impl LinkRequest<'_> {
                     flags,
                     pid,
                     path_fd: 0,
-                },
-            },
-            Target::Tracing { cookie } => LinkTarget { tracing: link::LinkTracing { target_btf_id: 0, cookie } },
+                })
+            }
+            Target::Tracing { cookie } => LinkTarget::tracing(link::LinkTracing { target_btf_id: 0, _pad: 0, cookie }),
             Target::Netfilter { pf, hooknum, priority, flags } => {
-                LinkTarget { netfilter: link::LinkNetfilter { pf, hooknum, priority, flags } }
+                LinkTarget::netfilter(link::LinkNetfilter { pf, hooknum, priority, flags })
             }
             Target::Relative { fd_or_id, expected_revision } => {
-                LinkTarget { relative: link::LinkRelative { relative_fd: fd_or_id, expected_revision } }
+                LinkTarget::relative(link::LinkRelative { relative_fd: fd_or_id, _pad: 0, expected_revision })
             }
             Target::TracingMulti { ids, cookies, cnt } => {
-                LinkTarget { tracing_multi: link::LinkTracingMulti { ids: ids.addr(), cookies: cookies.addr(), cnt } }
+                LinkTarget::tracing_multi(link::LinkTracingMulti { ids: ids.addr(), cookies: cookies.addr(), cnt, _pad: 0 })
             }
         };
         LinkCreateAttr {
@@ -350,6 +347,24 @@ mod tests {
         assert_eq!(unsafe { a.target.perf_event.bpf_cookie }, 42);
         b[UNION + 9] = 1;
         assert_eq!(build_attr(3, 4, BPF_PERF_EVENT, Some(&b)).err(), Some(Error::INVAL));
+    }
+
+    #[test]
+    fn union_bytes_past_the_member_are_zero() {
+        let mut b = opts();
+        b[UNION..UNION + 8].copy_from_slice(&42u64.to_ne_bytes());
+        let a = build_attr(3, 4, BPF_PERF_EVENT, Some(&b)).unwrap();
+        assert_eq!(a.target.words(), [42, 0, 0, 0, 0, 0]);
+        let a = build_attr(3, 0, BPF_TRACE_FENTRY, Some(&b)).unwrap();
+        assert_eq!(a.target.words(), [0, 42, 0, 0, 0, 0]);
+        let a = build_attr(3, 0, BPF_TRACE_ITER, None).unwrap();
+        assert_eq!(a.target.words(), [0; 6]);
+        let req = LinkRequest { prog_fd: 3, target_fd: 0, attach_type: BPF_TRACE_FENTRY, flags: 0, target: Target::Tracing { cookie: 7 } };
+        assert_eq!(req.attr().target.words(), [0, 7, 0, 0, 0, 0]);
+        let req = LinkRequest { target: Target::PerfEvent { cookie: 9 }, ..req };
+        assert_eq!(req.attr().target.words(), [9, 0, 0, 0, 0, 0]);
+        let req = LinkRequest { target: Target::Netfilter { pf: 2, hooknum: 3, priority: -1, flags: 0 }, ..req };
+        assert_eq!(req.attr().target.words(), [2 | (3 << 32), 0xffff_ffff, 0, 0, 0, 0]);
     }
 
     #[test]

@@ -52,13 +52,24 @@ pub fn search(file: &str, lists: &[Option<&str>], usable: impl Fn(&str) -> bool)
 pub fn resolve(file: &str) -> Result<String> {
     let (lists, mode) = if is_shared_lib(file) {
         let env = std::env::var("LD_LIBRARY_PATH").ok();
-        (vec![env, Some("/usr/lib64:/usr/lib".to_string()), arch_lib_dirs().map(str::to_string)], libc::R_OK)
+        (
+            vec![
+                env,
+                Some("/usr/lib64:/usr/lib".to_string()),
+                arch_lib_dirs().map(str::to_string),
+            ],
+            libc::R_OK,
+        )
     } else {
         let env = std::env::var("PATH").ok();
-        (vec![env, Some("/usr/bin:/usr/sbin".to_string())], libc::R_OK | libc::X_OK)
+        (
+            vec![env, Some("/usr/bin:/usr/sbin".to_string())],
+            libc::R_OK | libc::X_OK,
+        )
     };
     let lists: Vec<Option<&str>> = lists.iter().map(|l| l.as_deref()).collect();
-    let found = search(file, &lists, |p| crate::sys::tracefs::access(p, mode)).ok_or(Error::NOENT)?;
+    let found =
+        search(file, &lists, |p| crate::sys::tracefs::access(p, mode)).ok_or(Error::NOENT)?;
     crate::pr_debug!("resolved '{file}' to '{found}'");
     Ok(found)
 }
@@ -78,17 +89,28 @@ mod tests {
     #[test]
     fn search_order_and_empty_entries() {
         let have = |p: &str| p == "/b/x" || p == "/d/x";
-        assert_eq!(search("x", &[Some("::/a::/b"), Some("/d")], have).as_deref(), Some("/b/x"));
-        assert_eq!(search("x", &[None, Some("/c:/d")], have).as_deref(), Some("/d/x"));
+        assert_eq!(
+            search("x", &[Some("::/a::/b"), Some("/d")], have).as_deref(),
+            Some("/b/x")
+        );
+        assert_eq!(
+            search("x", &[None, Some("/c:/d")], have).as_deref(),
+            Some("/d/x")
+        );
         assert_eq!(search("x", &[Some("")], have), None);
     }
 
     #[test]
     fn real_files() {
         // Every Debian system has libc.so.6 in its multiarch directory.
-        if cfg!(target_arch = "x86_64") && crate::sys::tracefs::exists("/lib/x86_64-linux-gnu/libc.so.6") {
+        if cfg!(target_arch = "x86_64")
+            && crate::sys::tracefs::exists("/lib/x86_64-linux-gnu/libc.so.6")
+        {
             assert!(resolve("libc.so.6").unwrap().ends_with("/libc.so.6"));
         }
-        assert_eq!(resolve("ox-no-such-binary-anywhere").unwrap_err(), Error::NOENT);
+        assert_eq!(
+            resolve("ox-no-such-binary-anywhere").unwrap_err(),
+            Error::NOENT
+        );
     }
 }

@@ -69,8 +69,14 @@ impl<'a> ElfFile<'a> {
         let endian = h.endianness().map_err(|_| Error::FORMAT)?;
         let ctx = Ctx::new(container, endian);
         let shoff = usize::try_from(h.e_shoff).map_err(|_| Error::FORMAT)?;
-        let shdrs = SectionHeader::parse(bytes, shoff, h.e_shnum as usize, ctx).map_err(|_| Error::FORMAT)?;
-        Ok(ElfFile { bytes, ctx, shdrs, e_type: h.e_type })
+        let shdrs = SectionHeader::parse(bytes, shoff, h.e_shnum as usize, ctx)
+            .map_err(|_| Error::FORMAT)?;
+        Ok(ElfFile {
+            bytes,
+            ctx,
+            shdrs,
+            e_type: h.e_type,
+        })
     }
 
     /// Whether the file is a shared object (or PIE executable).
@@ -86,7 +92,9 @@ impl<'a> ElfFile<'a> {
     /// ([`SHT_DYNSYM`] or [`SHT_SYMTAB`]), in table order; None when the
     /// file has no such section. Symbols of no real section are skipped.
     pub fn functions(&self, sh_type: u32) -> Result<Option<Vec<FuncSym<'a>>>> {
-        let Some(symsec) = self.section_of_type(sh_type) else { return Ok(None) };
+        let Some(symsec) = self.section_of_type(sh_type) else {
+            return Ok(None);
+        };
         let entsize = match symsec.sh_entsize {
             0 => match self.ctx.container {
                 Container::Big => 24,
@@ -100,10 +108,15 @@ impl<'a> ElfFile<'a> {
             return Err(Error::FORMAT);
         }
         let syms = Symtab::parse(self.bytes, offset, count, self.ctx).map_err(|_| Error::FORMAT)?;
-        let strtab = self.shdrs.get(symsec.sh_link as usize).ok_or(Error::FORMAT)?;
+        let strtab = self
+            .shdrs
+            .get(symsec.sh_link as usize)
+            .ok_or(Error::FORMAT)?;
         let (versym, verdef) = if sh_type == SHT_DYNSYM {
-            let vs = VersymSection::parse(self.bytes, &self.shdrs, self.ctx).map_err(|_| Error::FORMAT)?;
-            let vd = VerdefSection::parse(self.bytes, &self.shdrs, self.ctx).map_err(|_| Error::FORMAT)?;
+            let vs = VersymSection::parse(self.bytes, &self.shdrs, self.ctx)
+                .map_err(|_| Error::FORMAT)?;
+            let vd = VerdefSection::parse(self.bytes, &self.shdrs, self.ctx)
+                .map_err(|_| Error::FORMAT)?;
             (vs, vd)
         } else {
             (None, None)
@@ -126,8 +139,12 @@ impl<'a> ElfFile<'a> {
             if s.st_type() != STT_FUNC {
                 continue;
             }
-            let Some(name) = str_at(self.bytes, strtab, s.st_name) else { continue };
-            let Some(sec) = self.shdrs.get(s.st_shndx) else { continue };
+            let Some(name) = str_at(self.bytes, strtab, s.st_name) else {
+                continue;
+            };
+            let Some(sec) = self.shdrs.get(s.st_shndx) else {
+                continue;
+            };
             let version = match versym.as_ref() {
                 Some(vs) => {
                     let Some(v) = vs.get_at(i) else { continue };
@@ -135,8 +152,16 @@ impl<'a> ElfFile<'a> {
                 }
                 None => None,
             };
-            let offset = s.st_value.wrapping_sub(sec.sh_addr).wrapping_add(sec.sh_offset);
-            out.push(FuncSym { name, bind: s.st_bind(), offset, version });
+            let offset = s
+                .st_value
+                .wrapping_sub(sec.sh_addr)
+                .wrapping_add(sec.sh_offset);
+            out.push(FuncSym {
+                name,
+                bind: s.st_bind(),
+                offset,
+                version,
+            });
         }
         Ok(Some(out))
     }
@@ -146,7 +171,9 @@ impl<'a> ElfFile<'a> {
 /// (of version `ver` when given): the stored name is `name`, or `name`
 /// followed by `@`, and the version matches.
 fn symbol_matches(sym: &FuncSym<'_>, sh_type: u32, name: &[u8], ver: Option<&[u8]>) -> bool {
-    let Some(rest) = sym.name.strip_prefix(name) else { return false };
+    let Some(rest) = sym.name.strip_prefix(name) else {
+        return false;
+    };
     if !rest.is_empty() && rest[0] != b'@' {
         return false;
     }
@@ -179,16 +206,24 @@ pub fn find_func_offset(elf: &ElfFile<'_>, path: &str, name: &str) -> Result<u64
     // None: no symbol section at all; Some(0): sections, nothing usable.
     let mut found: Option<u64> = None;
     for sh_type in [SHT_DYNSYM, SHT_SYMTAB] {
-        let Some(syms) = elf.functions(sh_type)? else { continue };
+        let Some(syms) = elf.functions(sh_type)? else {
+            continue;
+        };
         let mut cur = 0u64;
         let mut last_bind: Option<u8> = None;
-        for s in syms.iter().filter(|s| symbol_matches(s, sh_type, base, ver)) {
+        for s in syms
+            .iter()
+            .filter(|s| symbol_matches(s, sh_type, base, ver))
+        {
             if cur > 0 {
                 if s.offset == cur {
                     continue;
                 }
                 if last_bind != Some(STB_WEAK) && s.bind != STB_WEAK {
-                    crate::pr_warn!("elf: ambiguous match for '{}', '{name}' in '{path}'", String::from_utf8_lossy(s.name));
+                    crate::pr_warn!(
+                        "elf: ambiguous match for '{}', '{name}' in '{path}'",
+                        String::from_utf8_lossy(s.name)
+                    );
                     return Err(Error::FORMAT);
                 }
                 if s.bind == STB_WEAK {
@@ -232,9 +267,13 @@ pub fn resolve_syms(elf: &ElfFile<'_>, path: &str, names: &[&[u8]]) -> Result<Ve
     order.sort_by(|&a, &b| names[a].cmp(names[b]));
     let mut found: Vec<Option<(u64, u8)>> = vec![None; names.len()];
     for sh_type in [SHT_DYNSYM, SHT_SYMTAB] {
-        let Some(syms) = elf.functions(sh_type)? else { continue };
+        let Some(syms) = elf.functions(sh_type)? else {
+            continue;
+        };
         for s in &syms {
-            let Ok(pos) = order.binary_search_by(|&i| names[i].cmp(s.name)) else { continue };
+            let Ok(pos) = order.binary_search_by(|&i| names[i].cmp(s.name)) else {
+                continue;
+            };
             // Every index with this very name (a name asked twice).
             let mut lo = pos;
             while lo > 0 && names[order[lo - 1]] == s.name {
@@ -264,7 +303,10 @@ pub fn resolve_syms(elf: &ElfFile<'_>, path: &str, names: &[&[u8]]) -> Result<Ve
             }
         }
     }
-    found.into_iter().map(|f| f.map(|(off, _)| off).ok_or(Error::NOENT)).collect()
+    found
+        .into_iter()
+        .map(|f| f.map(|(off, _)| off).ok_or(Error::NOENT))
+        .collect()
 }
 
 /// The offsets of every function whose stored name matches `pattern`,
@@ -272,8 +314,14 @@ pub fn resolve_syms(elf: &ElfFile<'_>, path: &str, names: &[&[u8]]) -> Result<Ve
 /// `elf_resolve_pattern_offsets()`). `ENOENT` when nothing matches.
 pub fn resolve_pattern(elf: &ElfFile<'_>, pattern: &str) -> Result<Vec<u64>> {
     for sh_type in [SHT_SYMTAB, SHT_DYNSYM] {
-        let Some(syms) = elf.functions(sh_type)? else { continue };
-        let out: Vec<u64> = syms.iter().filter(|s| glob::matches(s.name, pattern.as_bytes())).map(|s| s.offset).collect();
+        let Some(syms) = elf.functions(sh_type)? else {
+            continue;
+        };
+        let out: Vec<u64> = syms
+            .iter()
+            .filter(|s| glob::matches(s.name, pattern.as_bytes()))
+            .map(|s| s.offset)
+            .collect();
         if !out.is_empty() {
             return Ok(out);
         }
@@ -298,19 +346,23 @@ mod tests {
             off
         };
         let symtab_syms = [
-            Sym("foo", 0x12, 1, 0x1010),      // GLOBAL FUNC
-            Sym("bar", 0x22, 1, 0x1020),      // WEAK FUNC
-            Sym("bar", 0x12, 1, 0x1030),      // GLOBAL FUNC: wins over the weak one
+            Sym("foo", 0x12, 1, 0x1010), // GLOBAL FUNC
+            Sym("bar", 0x22, 1, 0x1020), // WEAK FUNC
+            Sym("bar", 0x12, 1, 0x1030), // GLOBAL FUNC: wins over the weak one
             Sym("dup", 0x12, 1, 0x1040),
-            Sym("dup", 0x12, 1, 0x1050),      // ambiguous
-            Sym("data", 0x11, 1, 0x1060),     // GLOBAL OBJECT: not a function
+            Sym("dup", 0x12, 1, 0x1050),  // ambiguous
+            Sym("data", 0x11, 1, 0x1060), // GLOBAL OBJECT: not a function
             Sym("vers@@V2", 0x12, 1, 0x1070),
             Sym("vers@V1", 0x12, 1, 0x1080),
-            Sym("undef", 0x12, 0, 0),         // undefined
-            Sym("abs", 0x12, 0xfff1, 0x5),    // absolute: skipped
+            Sym("undef", 0x12, 0, 0),      // undefined
+            Sym("abs", 0x12, 0xfff1, 0x5), // absolute: skipped
         ];
         let mut dynstr = vec![0u8];
-        let dyn_syms = [Sym("foo", 0x12, 1, 0x1010), Sym("vers", 0x12, 1, 0x1070), Sym("vers", 0x12, 1, 0x1080)];
+        let dyn_syms = [
+            Sym("foo", 0x12, 1, 0x1010),
+            Sym("vers", 0x12, 1, 0x1070),
+            Sym("vers", 0x12, 1, 0x1080),
+        ];
         let mut symtab = vec![0u8; 24];
         for s in &symtab_syms {
             let n = add(s.0, &mut strtab);
@@ -332,7 +384,10 @@ mod tests {
             dynsym.extend_from_slice(&0u64.to_le_bytes());
         }
         // versym: sym0 local, foo: 1 (base), vers: 2 (V2), vers: 0x8003 (V1, hidden).
-        let versym: Vec<u8> = [0u16, 1, 2, 0x8003].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let versym: Vec<u8> = [0u16, 1, 2, 0x8003]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         let v1 = add("V1", &mut dynstr);
         let v2 = add("V2", &mut dynstr);
         let mut verdef = Vec::new();
@@ -369,12 +424,56 @@ mod tests {
         let shdrs: [(u32, u32, u64, u64, u64, u64, u32, u32, u64, u64); 9] = [
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
             (1, 1, 6, 0x1000, 0x400, 0x100, 0, 0, 16, 0),
-            (7, SHT_SYMTAB, 0, 0, o_symtab, symtab.len() as u64, 3, 1, 8, 24),
+            (
+                7,
+                SHT_SYMTAB,
+                0,
+                0,
+                o_symtab,
+                symtab.len() as u64,
+                3,
+                1,
+                8,
+                24,
+            ),
             (15, 3, 0, 0, o_strtab, strtab.len() as u64, 0, 0, 1, 0),
-            (23, SHT_DYNSYM, 2, 0, o_dynsym, dynsym.len() as u64, 5, 1, 8, 24),
+            (
+                23,
+                SHT_DYNSYM,
+                2,
+                0,
+                o_dynsym,
+                dynsym.len() as u64,
+                5,
+                1,
+                8,
+                24,
+            ),
             (31, 3, 2, 0, o_dynstr, dynstr.len() as u64, 0, 0, 1, 0),
-            (39, 0x6fff_ffff, 2, 0, o_versym, versym.len() as u64, 4, 0, 2, 2),
-            (52, 0x6fff_fffd, 2, 0, o_verdef, verdef.len() as u64, 5, 2, 4, 0),
+            (
+                39,
+                0x6fff_ffff,
+                2,
+                0,
+                o_versym,
+                versym.len() as u64,
+                4,
+                0,
+                2,
+                2,
+            ),
+            (
+                52,
+                0x6fff_fffd,
+                2,
+                0,
+                o_verdef,
+                verdef.len() as u64,
+                5,
+                2,
+                4,
+                0,
+            ),
             (67, 3, 0, 0, o_shstr, shstr.len() as u64, 0, 0, 1, 0),
         ];
         while file.len() % 8 != 0 {
@@ -422,11 +521,23 @@ mod tests {
         assert_eq!(find_func_offset(&elf, "s", "foo").unwrap(), 0x410);
         // A weak and a global: the global.
         assert_eq!(find_func_offset(&elf, "s", "bar").unwrap(), 0x430);
-        assert_eq!(find_func_offset(&elf, "s", "dup").unwrap_err(), Error::FORMAT);
-        assert_eq!(find_func_offset(&elf, "s", "data").unwrap_err(), Error::NOENT);
+        assert_eq!(
+            find_func_offset(&elf, "s", "dup").unwrap_err(),
+            Error::FORMAT
+        );
+        assert_eq!(
+            find_func_offset(&elf, "s", "data").unwrap_err(),
+            Error::NOENT
+        );
         assert_eq!(find_func_offset(&elf, "s", "fo").unwrap_err(), Error::NOENT);
-        assert_eq!(find_func_offset(&elf, "s", "undef").unwrap_err(), Error::NOENT);
-        assert_eq!(find_func_offset(&elf, "s", "abs").unwrap_err(), Error::NOENT);
+        assert_eq!(
+            find_func_offset(&elf, "s", "undef").unwrap_err(),
+            Error::NOENT
+        );
+        assert_eq!(
+            find_func_offset(&elf, "s", "abs").unwrap_err(),
+            Error::NOENT
+        );
     }
 
     #[test]
@@ -436,9 +547,15 @@ mod tests {
         // .dynsym versions come from .gnu.version_d.
         assert_eq!(find_func_offset(&elf, "s", "vers@@V2").unwrap(), 0x470);
         assert_eq!(find_func_offset(&elf, "s", "vers@V1").unwrap(), 0x480);
-        assert_eq!(find_func_offset(&elf, "s", "vers@V3").unwrap_err(), Error::NOENT);
+        assert_eq!(
+            find_func_offset(&elf, "s", "vers@V3").unwrap_err(),
+            Error::NOENT
+        );
         // Unversioned: two globals at different offsets.
-        assert_eq!(find_func_offset(&elf, "s", "vers").unwrap_err(), Error::FORMAT);
+        assert_eq!(
+            find_func_offset(&elf, "s", "vers").unwrap_err(),
+            Error::FORMAT
+        );
         let d = elf.functions(SHT_DYNSYM).unwrap().unwrap();
         assert_eq!(d[1].version, Some(&b"V2"[..]));
         assert_eq!(d[2].version, Some(&b"V1"[..]));
@@ -448,9 +565,18 @@ mod tests {
     fn many_names_and_patterns() {
         let bytes = sample();
         let elf = ElfFile::parse(&bytes).unwrap();
-        assert_eq!(resolve_syms(&elf, "s", &[b"bar", b"foo", b"foo"]).unwrap(), vec![0x430, 0x410, 0x410]);
-        assert_eq!(resolve_syms(&elf, "s", &[b"foo", b"nope"]).unwrap_err(), Error::NOENT);
-        assert_eq!(resolve_syms(&elf, "s", &[b"dup"]).unwrap_err().errno(), libc::ESRCH);
+        assert_eq!(
+            resolve_syms(&elf, "s", &[b"bar", b"foo", b"foo"]).unwrap(),
+            vec![0x430, 0x410, 0x410]
+        );
+        assert_eq!(
+            resolve_syms(&elf, "s", &[b"foo", b"nope"]).unwrap_err(),
+            Error::NOENT
+        );
+        assert_eq!(
+            resolve_syms(&elf, "s", &[b"dup"]).unwrap_err().errno(),
+            libc::ESRCH
+        );
         assert_eq!(resolve_pattern(&elf, "ba?").unwrap(), vec![0x420, 0x430]);
         assert_eq!(resolve_pattern(&elf, "vers*").unwrap(), vec![0x470, 0x480]);
         assert_eq!(resolve_pattern(&elf, "zz*").unwrap_err(), Error::NOENT);

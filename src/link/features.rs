@@ -21,9 +21,16 @@ pub fn perf_link() -> bool {
             insn_cnt: insns.len(),
             ..Default::default()
         };
-        let Ok(prog_fd) = load_prog(&mut p).0 else { return false };
+        let Ok(prog_fd) = load_prog(&mut p).0 else {
+            return false;
+        };
         use std::os::fd::AsRawFd;
-        let req = LinkRequest { prog_fd: prog_fd.as_raw_fd(), target_fd: -1, attach_type: attach::PERF_EVENT, ..Default::default() };
+        let req = LinkRequest {
+            prog_fd: prog_fd.as_raw_fd(),
+            target_fd: -1,
+            attach_type: attach::PERF_EVENT,
+            ..Default::default()
+        };
         matches!(create_link(&req), Err(e) if e.errno() == libc::EBADF)
     })
 }
@@ -57,19 +64,28 @@ pub fn arch_syscall_prefix() -> Option<&'static str> {
 pub fn syscall_wrapper() -> bool {
     static CACHE: OnceCell<bool> = OnceCell::new();
     *CACHE.get_or_init(|| {
-        let Some(pfx) = arch_syscall_prefix() else { return false };
+        let Some(pfx) = arch_syscall_prefix() else {
+            return false;
+        };
         let func = format!("__{pfx}_sys_bpf");
         if super::probe_event::pmu_type(super::probe_event::Pmu::Kprobe).is_ok() {
-            let Ok(name) = std::ffi::CString::new(func) else { return false };
+            let Ok(name) = std::ffi::CString::new(func) else {
+                return false;
+            };
             let pid = std::process::id() as i32;
-            super::probe_event::open_probe(super::probe_event::Pmu::Kprobe, false, &name, 0, pid, 0).is_ok()
+            super::probe_event::open_probe(super::probe_event::Pmu::Kprobe, false, &name, 0, pid, 0)
+                .is_ok()
         } else {
             let name = super::probe_event::legacy_event_name(&func, 0);
             let def = super::probe_event::kprobe_definition(&name, false, &func, 0);
             if crate::sys::tracefs::append(&crate::sys::tracefs::kprobe_events(), &def).is_err() {
                 return false;
             }
-            let p = super::LegacyProbe { name, kprobe: true, retprobe: false };
+            let p = super::LegacyProbe {
+                name,
+                kprobe: true,
+                retprobe: false,
+            };
             let _ = super::probe_event::remove_legacy(&p);
             true
         }
@@ -83,7 +99,9 @@ mod tests {
     #[test]
     fn perf_links_exist_on_the_test_kernel() {
         // Root on a 6.x kernel: links over perf events are supported.
-        if crate::sys::tracefs::exists("/sys/kernel/btf/vmlinux") && crate::sys::process::euid() == 0 {
+        if crate::sys::tracefs::exists("/sys/kernel/btf/vmlinux")
+            && crate::sys::process::euid() == 0
+        {
             assert!(perf_link());
         }
         if cfg!(target_arch = "x86_64") {

@@ -14,8 +14,15 @@ use super::{Link, Prog};
 /// else the kernel's answer.
 pub fn attach(prog: &Prog, info: Mem<'_>, len: u32) -> Result<Link> {
     let prog_fd = prog.fd_or(super::NOT_LOADED)?;
-    let req = LinkRequest { prog_fd, target_fd: 0, attach_type: attach::TRACE_ITER, flags: 0, target: Target::Iter { info, len } };
-    let fd = create_link(&req)
-        .inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach to iterator: {e}", prog.name))?;
+    let req = LinkRequest {
+        prog_fd,
+        target_fd: 0,
+        attach_type: attach::TRACE_ITER,
+        flags: 0,
+        target: Target::Iter { info, len },
+    };
+    let fd = create_link(&req).inspect_err(|e| {
+        crate::pr_warn!("prog '{}': failed to attach to iterator: {e}", prog.name)
+    })?;
     Ok(Link::from_fd(fd))
 }

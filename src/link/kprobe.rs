@@ -74,8 +74,14 @@ pub fn attach(prog: &Prog, func: &str, opts: &KprobeOptions) -> Result<Link> {
             probe_event::open_legacy(p, &def, &what, -1)
         }
     };
-    let pfd = opened.inspect_err(|e| crate::pr_warn!("prog '{pname}': failed to create {kind} {what} perf event: {e}"))?;
-    let pe = PerfEventOptions { bpf_cookie: opts.bpf_cookie, force_ioctl_attach: force_ioctl, dont_enable: false };
+    let pfd = opened.inspect_err(|e| {
+        crate::pr_warn!("prog '{pname}': failed to create {kind} {what} perf event: {e}")
+    })?;
+    let pe = PerfEventOptions {
+        bpf_cookie: opts.bpf_cookie,
+        force_ioctl_attach: force_ioctl,
+        dont_enable: false,
+    };
     let mut link = match perf_event::attach_owned(prog, pfd, &pe) {
         Ok(l) => l,
         Err(e) => {
@@ -113,9 +119,22 @@ pub fn syscall_function(name: &str, wrapper: Option<&str>) -> String {
 /// Attaches `prog` to the handler of system call `syscall` (a kprobe, or a
 /// kretprobe with `retprobe`), with `cookie` for `bpf_get_attach_cookie()`.
 pub fn attach_syscall(prog: &Prog, syscall: &str, cookie: u64, retprobe: bool) -> Result<Link> {
-    let wrapper = if super::features::syscall_wrapper() { super::features::arch_syscall_prefix() } else { None };
+    let wrapper = if super::features::syscall_wrapper() {
+        super::features::arch_syscall_prefix()
+    } else {
+        None
+    };
     let func = syscall_function(syscall, wrapper);
-    attach(prog, &func, &KprobeOptions { bpf_cookie: cookie, offset: 0, retprobe, attach_mode: mode::DEFAULT })
+    attach(
+        prog,
+        &func,
+        &KprobeOptions {
+            bpf_cookie: cookie,
+            offset: 0,
+            retprobe,
+            attach_mode: mode::DEFAULT,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -135,8 +154,14 @@ mod tests {
         assert_eq!(plan(Pmu::Uprobe, mode::LEGACY).unwrap(), (true, true));
         if probe_event::pmu_type(Pmu::Kprobe).is_err() {
             // No kprobe PMU (this test machine): PERF and LINK cannot be had.
-            assert_eq!(plan(Pmu::Kprobe, mode::PERF).unwrap_err(), Error::NOT_SUPPORTED);
-            assert_eq!(plan(Pmu::Kprobe, mode::LINK).unwrap_err(), Error::NOT_SUPPORTED);
+            assert_eq!(
+                plan(Pmu::Kprobe, mode::PERF).unwrap_err(),
+                Error::NOT_SUPPORTED
+            );
+            assert_eq!(
+                plan(Pmu::Kprobe, mode::LINK).unwrap_err(),
+                Error::NOT_SUPPORTED
+            );
             assert_eq!(plan(Pmu::Kprobe, mode::DEFAULT).unwrap(), (true, false));
         }
     }
@@ -145,9 +170,17 @@ mod tests {
     fn unloaded_programs_are_refused_after_the_event_opens() {
         // Without a kprobe PMU nor kprobe_events the event cannot be made:
         // the error is the file system's, as libbpf reports it.
-        let p = Prog { name: "p".into(), ..Default::default() };
-        if probe_event::pmu_type(Pmu::Kprobe).is_err() && !crate::sys::tracefs::exists(&crate::sys::tracefs::kprobe_events()) {
-            assert_eq!(attach(&p, "do_nanosleep", &KprobeOptions::default()).unwrap_err(), Error::NOENT);
+        let p = Prog {
+            name: "p".into(),
+            ..Default::default()
+        };
+        if probe_event::pmu_type(Pmu::Kprobe).is_err()
+            && !crate::sys::tracefs::exists(&crate::sys::tracefs::kprobe_events())
+        {
+            assert_eq!(
+                attach(&p, "do_nanosleep", &KprobeOptions::default()).unwrap_err(),
+                Error::NOENT
+            );
         }
     }
 }

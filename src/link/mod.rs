@@ -100,11 +100,24 @@ impl Prog {
 /// A link made by `BPF_LINK_CREATE` with the program's expected attach
 /// type on `target_fd` (a cgroup, netns, map, ifindex or program), which
 /// `what` names in the warning logged on failure.
-pub(crate) fn attach_fd(prog: &Prog, target_fd: i32, what: &str, flags: u32, target: crate::bpf_api::link::Target<'_>) -> Result<Link> {
+pub(crate) fn attach_fd(
+    prog: &Prog,
+    target_fd: i32,
+    what: &str,
+    flags: u32,
+    target: crate::bpf_api::link::Target<'_>,
+) -> Result<Link> {
     let prog_fd = prog.fd_or(NOT_LOADED)?;
-    let req = crate::bpf_api::link::LinkRequest { prog_fd, target_fd, attach_type: prog.expected_attach_type, flags, target };
-    let fd = crate::bpf_api::link::create_link(&req)
-        .inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach to {what}: {e}", prog.name))?;
+    let req = crate::bpf_api::link::LinkRequest {
+        prog_fd,
+        target_fd,
+        attach_type: prog.expected_attach_type,
+        flags,
+        target,
+    };
+    let fd = crate::bpf_api::link::create_link(&req).inspect_err(|e| {
+        crate::pr_warn!("prog '{}': failed to attach to {what}: {e}", prog.name)
+    })?;
     Ok(Link::from_fd(fd))
 }
 
@@ -123,17 +136,32 @@ pub struct Position {
 impl Position {
     /// The link flags and `link_create` member: a relative id adds
     /// `BPF_F_ID`. `EINVAL` when both a relative fd and id are given.
-    pub(crate) fn target(&self, prog: &Prog) -> Result<(u32, crate::bpf_api::link::Target<'static>)> {
+    pub(crate) fn target(
+        &self,
+        prog: &Prog,
+    ) -> Result<(u32, crate::bpf_api::link::Target<'static>)> {
         if self.relative_fd != 0 && self.relative_id != 0 {
-            crate::pr_warn!("prog '{}': relative_fd and relative_id cannot be set at the same time", prog.name);
+            crate::pr_warn!(
+                "prog '{}': relative_fd and relative_id cannot be set at the same time",
+                prog.name
+            );
             return Err(Error::INVAL);
         }
         let (flags, rel) = if self.relative_id != 0 {
-            (self.flags | crate::uapi::bpf_enums::link_flags::ID, self.relative_id)
+            (
+                self.flags | crate::uapi::bpf_enums::link_flags::ID,
+                self.relative_id,
+            )
         } else {
             (self.flags, self.relative_fd)
         };
-        Ok((flags, crate::bpf_api::link::Target::Relative { fd_or_id: rel, expected_revision: self.expected_revision }))
+        Ok((
+            flags,
+            crate::bpf_api::link::Target::Relative {
+                fd_or_id: rel,
+                expected_revision: self.expected_revision,
+            },
+        ))
     }
 }
 
@@ -155,9 +183,16 @@ enum Holder {
     Fd(OwnedFd),
     /// A perf event the program runs on, through a BPF link or the
     /// `PERF_EVENT_IOC_SET_BPF` ioctl.
-    Perf { perf_fd: OwnedFd, bpf_link: Option<OwnedFd>, legacy: Option<LegacyProbe> },
+    Perf {
+        perf_fd: OwnedFd,
+        bpf_link: Option<OwnedFd>,
+        legacy: Option<LegacyProbe>,
+    },
     /// A struct_ops map: through a BPF link, or registered by its value.
-    StructOps { map_fd: RawFd, bpf_link: Option<OwnedFd> },
+    StructOps {
+        map_fd: RawFd,
+        bpf_link: Option<OwnedFd>,
+    },
     /// A USDT attachment: uprobe links and the spec ids they use.
     Usdt(Box<crate::usdt::manager::UsdtLink<Link>>),
 }
@@ -175,27 +210,51 @@ pub struct Link {
 impl Link {
     /// A link whose fd detaches the program when closed.
     pub fn from_fd(fd: OwnedFd) -> Link {
-        Link { fd: fd.as_raw_fd(), holder: Some(Holder::Fd(fd)), pin_path: None, disconnected: false }
+        Link {
+            fd: fd.as_raw_fd(),
+            holder: Some(Holder::Fd(fd)),
+            pin_path: None,
+            disconnected: false,
+        }
     }
 
     /// A perf-event based link (the BPF link's fd is the link's fd when
     /// there is one, else the perf event's).
     pub(crate) fn perf(perf_fd: OwnedFd, bpf_link: Option<OwnedFd>) -> Link {
         let fd = bpf_link.as_ref().unwrap_or(&perf_fd).as_raw_fd();
-        Link { fd, holder: Some(Holder::Perf { perf_fd, bpf_link, legacy: None }), pin_path: None, disconnected: false }
+        Link {
+            fd,
+            holder: Some(Holder::Perf {
+                perf_fd,
+                bpf_link,
+                legacy: None,
+            }),
+            pin_path: None,
+            disconnected: false,
+        }
     }
 
     /// A struct_ops map registration: through a BPF link, or (no link) the
     /// map's own fd, which the map keeps owning.
     pub(crate) fn struct_ops(map_fd: RawFd, bpf_link: Option<OwnedFd>) -> Link {
         let fd = bpf_link.as_ref().map_or(map_fd, |l| l.as_raw_fd());
-        Link { fd, holder: Some(Holder::StructOps { map_fd, bpf_link }), pin_path: None, disconnected: false }
+        Link {
+            fd,
+            holder: Some(Holder::StructOps { map_fd, bpf_link }),
+            pin_path: None,
+            disconnected: false,
+        }
     }
 
     /// A USDT attachment. Like libbpf's, it has no fd of its own:
     /// `bpf_link__fd()` gives 0.
     pub(crate) fn usdt(u: crate::usdt::manager::UsdtLink<Link>) -> Link {
-        Link { fd: 0, holder: Some(Holder::Usdt(Box::new(u))), pin_path: None, disconnected: false }
+        Link {
+            fd: 0,
+            holder: Some(Holder::Usdt(Box::new(u))),
+            pin_path: None,
+            disconnected: false,
+        }
     }
 
     /// The USDT attachment behind this link, if it is one.
@@ -226,7 +285,10 @@ impl Link {
     /// and for registrations without a BPF link).
     pub(crate) fn struct_ops_map(&mut self) -> Option<&mut RawFd> {
         match &mut self.holder {
-            Some(Holder::StructOps { map_fd, bpf_link: Some(_) }) => Some(map_fd),
+            Some(Holder::StructOps {
+                map_fd,
+                bpf_link: Some(_),
+            }) => Some(map_fd),
             _ => None,
         }
     }
@@ -273,7 +335,9 @@ impl Link {
     /// `bpf_link__unpin()`: removes the pin. `EINVAL` when not pinned, else
     /// `unlink(2)`'s error (the pin path is kept then).
     pub fn unpin(&mut self) -> Result<()> {
-        let Some(path) = self.pin_path.as_ref() else { return Err(Error::INVAL) };
+        let Some(path) = self.pin_path.as_ref() else {
+            return Err(Error::INVAL);
+        };
         let text = path.to_string_lossy().into_owned();
         std::fs::remove_file(&text).map_err(Error::from)?;
         crate::pr_debug!("link fd={}: unpinned from {text}", self.fd);
@@ -317,14 +381,18 @@ impl Link {
     }
 
     fn release(&mut self) -> Result<()> {
-        let Some(holder) = self.holder.take() else { return Ok(()) };
+        let Some(holder) = self.holder.take() else {
+            return Ok(());
+        };
         if self.disconnected {
             // The attachment outlives the process: keep every fd open.
             match holder {
                 Holder::Fd(fd) => {
                     let _ = fd.into_raw_fd();
                 }
-                Holder::Perf { perf_fd, bpf_link, .. } => {
+                Holder::Perf {
+                    perf_fd, bpf_link, ..
+                } => {
                     let _ = perf_fd.into_raw_fd();
                     let _ = bpf_link.map(IntoRawFd::into_raw_fd);
                 }
@@ -342,7 +410,11 @@ impl Link {
         }
         match holder {
             Holder::Fd(fd) => crate::sys::fd::close(fd),
-            Holder::Perf { perf_fd, bpf_link, legacy } => {
+            Holder::Perf {
+                perf_fd,
+                bpf_link,
+                legacy,
+            } => {
                 let mut res = crate::sys::perf::disable(perf_fd.as_raw_fd());
                 drop(perf_fd);
                 drop(bpf_link);
@@ -352,10 +424,13 @@ impl Link {
                 }
                 res
             }
-            Holder::StructOps { map_fd, bpf_link: None } => {
-                crate::bpf_api::object::map_delete(map_fd, Some(&0u32.to_ne_bytes()), 0)
-            }
-            Holder::StructOps { bpf_link: Some(l), .. } => crate::sys::fd::close(l),
+            Holder::StructOps {
+                map_fd,
+                bpf_link: None,
+            } => crate::bpf_api::object::map_delete(map_fd, Some(&0u32.to_ne_bytes()), 0),
+            Holder::StructOps {
+                bpf_link: Some(l), ..
+            } => crate::sys::fd::close(l),
             Holder::Usdt(mut u) => {
                 // As libbpf: the uprobes' teardown errors are not reported.
                 u.detach();
@@ -410,7 +485,8 @@ mod tests {
         // Still open: writing through the raw fd reaches the peer.
         use std::io::{Read, Write};
         // SAFETY: the test reclaims the fd the link leaked on purpose.
-        let mut again = unsafe { <std::os::unix::net::UnixStream as std::os::fd::FromRawFd>::from_raw_fd(raw) };
+        let mut again =
+            unsafe { <std::os::unix::net::UnixStream as std::os::fd::FromRawFd>::from_raw_fd(raw) };
         again.write_all(b"x").unwrap();
         let mut buf = [0u8; 1];
         (&b).read_exact(&mut buf).unwrap();
@@ -418,10 +494,56 @@ mod tests {
     }
 
     #[test]
+    fn positions() {
+        let p = Prog {
+            name: "p".into(),
+            ..Default::default()
+        };
+        let by_id = Position {
+            flags: 1 << 3,
+            relative_id: 77,
+            expected_revision: 5,
+            ..Default::default()
+        };
+        let (flags, t) = by_id.target(&p).unwrap();
+        assert_eq!(flags, (1 << 3) | crate::uapi::bpf_enums::link_flags::ID);
+        let req = crate::bpf_api::link::LinkRequest {
+            prog_fd: 3,
+            target_fd: 4,
+            attach_type: 46,
+            flags,
+            target: t,
+        };
+        assert_eq!(req.attr().target.words(), [77, 5, 0, 0, 0, 0]);
+        let by_fd = Position {
+            relative_fd: 9,
+            ..Default::default()
+        };
+        let (flags, t) = by_fd.target(&p).unwrap();
+        let req = crate::bpf_api::link::LinkRequest {
+            prog_fd: 3,
+            target_fd: 4,
+            attach_type: 46,
+            flags,
+            target: t,
+        };
+        assert_eq!((flags, req.attr().target.words()), (0, [9, 0, 0, 0, 0, 0]));
+        let both = Position {
+            relative_fd: 1,
+            relative_id: 2,
+            ..Default::default()
+        };
+        assert_eq!(both.target(&p).unwrap_err(), Error::INVAL);
+    }
+
+    #[test]
     fn unpin_without_pin_is_einval() {
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
         let mut link = Link::from_fd(a.into());
         assert_eq!(link.unpin().unwrap_err(), Error::INVAL);
-        assert_eq!(link.update_program(&Prog::default()).unwrap_err(), Error::INVAL);
+        assert_eq!(
+            link.update_program(&Prog::default()).unwrap_err(),
+            Error::INVAL
+        );
     }
 }

@@ -27,9 +27,15 @@ pub fn attach(prog: &Prog, opts: &NetfilterOptions) -> Result<Link> {
         target_fd: 0,
         attach_type: attach::NETFILTER,
         flags: 0,
-        target: Target::Netfilter { pf: opts.pf, hooknum: opts.hooknum, priority: opts.priority, flags: opts.flags },
+        target: Target::Netfilter {
+            pf: opts.pf,
+            hooknum: opts.hooknum,
+            priority: opts.priority,
+            flags: opts.flags,
+        },
     };
-    let fd = create_link(&req)
-        .inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach to netfilter: {e}", prog.name))?;
+    let fd = create_link(&req).inspect_err(|e| {
+        crate::pr_warn!("prog '{}': failed to attach to netfilter: {e}", prog.name)
+    })?;
     Ok(Link::from_fd(fd))
 }

@@ -52,10 +52,13 @@ fn attach_to(prog: &Prog, pfd: RawFd, opts: &PerfEventOptions) -> Result<Option<
             target_fd: pfd,
             attach_type: attach::PERF_EVENT,
             flags: 0,
-            target: Target::PerfEvent { cookie: opts.bpf_cookie },
+            target: Target::PerfEvent {
+                cookie: opts.bpf_cookie,
+            },
         };
-        let fd = create_link(&req)
-            .inspect_err(|e| crate::pr_warn!("prog '{name}': failed to create BPF link for perf_event FD {pfd}: {e}"))?;
+        let fd = create_link(&req).inspect_err(|e| {
+            crate::pr_warn!("prog '{name}': failed to create BPF link for perf_event FD {pfd}: {e}")
+        })?;
         Some(fd)
     } else {
         if opts.bpf_cookie != 0 {
@@ -73,8 +76,9 @@ fn attach_to(prog: &Prog, pfd: RawFd, opts: &PerfEventOptions) -> Result<Option<
         None
     };
     if !opts.dont_enable {
-        crate::sys::perf::enable(pfd)
-            .inspect_err(|e| crate::pr_warn!("prog '{name}': failed to enable perf_event FD {pfd}: {e}"))?;
+        crate::sys::perf::enable(pfd).inspect_err(|e| {
+            crate::pr_warn!("prog '{name}': failed to enable perf_event FD {pfd}: {e}")
+        })?;
     }
     Ok(bpf_link)
 }

@@ -50,7 +50,13 @@ pub fn legacy_event_name_with(pid: u32, index: u32, target: &str, offset: u64) -
     let raw = format!("libbpf_{pid}_{index}_{target}_0x{offset:x}");
     raw.bytes()
         .take(MAX_EVENT_NAME_LEN - 1)
-        .map(|b| if b.is_ascii_alphanumeric() { b as char } else { '_' })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                b as char
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -73,12 +79,20 @@ pub fn group(kprobe: bool, retprobe: bool) -> &'static str {
 
 /// The `kprobe_events` line defining a kprobe on `func+offset`.
 pub fn kprobe_definition(name: &str, retprobe: bool, func: &str, offset: u64) -> String {
-    format!("{}:{}/{name} {func}+0x{offset:x}", if retprobe { 'r' } else { 'p' }, group(true, retprobe))
+    format!(
+        "{}:{}/{name} {func}+0x{offset:x}",
+        if retprobe { 'r' } else { 'p' },
+        group(true, retprobe)
+    )
 }
 
 /// The `uprobe_events` line defining a uprobe at `path:offset`.
 pub fn uprobe_definition(name: &str, retprobe: bool, path: &str, offset: u64) -> String {
-    format!("{}:{}/{name} {path}:0x{offset:x}", if retprobe { 'r' } else { 'p' }, group(false, retprobe))
+    format!(
+        "{}:{}/{name} {path}:0x{offset:x}",
+        if retprobe { 'r' } else { 'p' },
+        group(false, retprobe)
+    )
 }
 
 /// The line removing a legacy event.
@@ -89,7 +103,12 @@ pub fn removal(p: &LegacyProbe) -> String {
 /// The attr of a PMU probe: `config` holds the return-probe bit and (uprobes)
 /// the reference counter offset, `config2` the offset; `config1` (the
 /// name) is filled by `crate::sys::perf::open_probe`.
-pub fn probe_attr(pmu_type: u32, retprobe_bit: Option<u32>, offset: u64, ref_ctr_off: u64) -> perf_event_attr {
+pub fn probe_attr(
+    pmu_type: u32,
+    retprobe_bit: Option<u32>,
+    offset: u64,
+    ref_ctr_off: u64,
+) -> perf_event_attr {
     let mut config = ref_ctr_off << PERF_UPROBE_REF_CTR_OFFSET_SHIFT;
     if let Some(bit) = retprobe_bit {
         config |= 1u64 << bit;
@@ -116,19 +135,31 @@ pub fn tracepoint_attr(id: u32) -> perf_event_attr {
 /// perf_event_open's pid and cpu for a probe filtered on `pid` (-1: every
 /// process, on every CPU through CPU 0's event; else that process on any CPU).
 pub fn pid_cpu(pid: i32) -> (i32, i32) {
-    (if pid < 0 { -1 } else { pid }, if pid == -1 { 0 } else { -1 })
+    (
+        if pid < 0 { -1 } else { pid },
+        if pid == -1 { 0 } else { -1 },
+    )
 }
 
 /// Opens a probe through its PMU (`perf_event_open_probe()` in libbpf).
 /// `EINVAL` for a reference counter offset of 32 bits or more.
-pub fn open_probe(pmu: Pmu, retprobe: bool, name: &CStr, offset: u64, pid: i32, ref_ctr_off: u64) -> Result<OwnedFd> {
+pub fn open_probe(
+    pmu: Pmu,
+    retprobe: bool,
+    name: &CStr,
+    offset: u64,
+    pid: i32,
+    ref_ctr_off: u64,
+) -> Result<OwnedFd> {
     if ref_ctr_off >= 1u64 << 32 {
         return Err(Error::INVAL);
     }
-    let ty = pmu_type(pmu).inspect_err(|e| crate::pr_warn!("failed to determine {} perf type: {e}", pmu.name()))?;
+    let ty = pmu_type(pmu)
+        .inspect_err(|e| crate::pr_warn!("failed to determine {} perf type: {e}", pmu.name()))?;
     let bit = if retprobe {
-        let b = tracefs::pmu_retprobe_bit(pmu.name())
-            .inspect_err(|e| crate::pr_warn!("failed to determine {} retprobe bit: {e}", pmu.name()))?;
+        let b = tracefs::pmu_retprobe_bit(pmu.name()).inspect_err(|e| {
+            crate::pr_warn!("failed to determine {} retprobe bit: {e}", pmu.name())
+        })?;
         Some(b)
     } else {
         None
@@ -142,11 +173,17 @@ pub fn open_probe(pmu: Pmu, retprobe: bool, name: &CStr, offset: u64, pid: i32, 
 /// removed again when opening fails. `what` names the target in messages.
 pub fn open_legacy(p: &LegacyProbe, definition: &str, what: &str, pid: i32) -> Result<OwnedFd> {
     let kind = if p.kprobe { "kprobe" } else { "uprobe" };
-    let file = if p.kprobe { tracefs::kprobe_events() } else { tracefs::uprobe_events() };
+    let file = if p.kprobe {
+        tracefs::kprobe_events()
+    } else {
+        tracefs::uprobe_events()
+    };
     tracefs::append(&file, definition)
         .inspect_err(|e| crate::pr_warn!("failed to add legacy {kind} event for {what}: {e}"))?;
     let opened = tracefs::event_id(group(p.kprobe, p.retprobe), &p.name)
-        .inspect_err(|e| crate::pr_warn!("failed to determine legacy {kind} event id for {what}: {e}"))
+        .inspect_err(|e| {
+            crate::pr_warn!("failed to determine legacy {kind} event id for {what}: {e}")
+        })
         .and_then(|id| {
             let (pid, cpu) = pid_cpu(pid);
             perf::open(perf::AttrRef::new(&tracepoint_attr(id)), pid, cpu, -1, 0)
@@ -160,7 +197,11 @@ pub fn open_legacy(p: &LegacyProbe, definition: &str, what: &str, pid: i32) -> R
 
 /// Removes a legacy probe event from tracefs.
 pub fn remove_legacy(p: &LegacyProbe) -> Result<()> {
-    let file = if p.kprobe { tracefs::kprobe_events() } else { tracefs::uprobe_events() };
+    let file = if p.kprobe {
+        tracefs::kprobe_events()
+    } else {
+        tracefs::uprobe_events()
+    };
     tracefs::append(&file, &removal(p))
 }
 
@@ -170,8 +211,14 @@ mod tests {
 
     #[test]
     fn legacy_names_are_sanitised_and_bounded() {
-        assert_eq!(legacy_event_name_with(42, 3, "do_sys_open", 0x10), "libbpf_42_3_do_sys_open_0x10");
-        assert_eq!(legacy_event_name_with(1, 0, "/usr/lib/libc.so.6", 0), "libbpf_1_0__usr_lib_libc_so_6_0x0");
+        assert_eq!(
+            legacy_event_name_with(42, 3, "do_sys_open", 0x10),
+            "libbpf_42_3_do_sys_open_0x10"
+        );
+        assert_eq!(
+            legacy_event_name_with(1, 0, "/usr/lib/libc.so.6", 0),
+            "libbpf_1_0__usr_lib_libc_so_6_0x0"
+        );
         let long = legacy_event_name_with(1, 0, &"x".repeat(200), 0);
         assert_eq!(long.len(), MAX_EVENT_NAME_LEN - 1);
         assert!(long.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
@@ -182,18 +229,37 @@ mod tests {
 
     #[test]
     fn tracefs_lines() {
-        assert_eq!(kprobe_definition("ev", false, "do_nanosleep", 0), "p:kprobes/ev do_nanosleep+0x0");
-        assert_eq!(kprobe_definition("ev", true, "f", 0x20), "r:kretprobes/ev f+0x20");
-        assert_eq!(uprobe_definition("ev", false, "/bin/true", 0x1040), "p:uprobes/ev /bin/true:0x1040");
-        assert_eq!(uprobe_definition("ev", true, "/x", 1), "r:uretprobes/ev /x:0x1");
-        let p = LegacyProbe { name: "ev".into(), kprobe: false, retprobe: true };
+        assert_eq!(
+            kprobe_definition("ev", false, "do_nanosleep", 0),
+            "p:kprobes/ev do_nanosleep+0x0"
+        );
+        assert_eq!(
+            kprobe_definition("ev", true, "f", 0x20),
+            "r:kretprobes/ev f+0x20"
+        );
+        assert_eq!(
+            uprobe_definition("ev", false, "/bin/true", 0x1040),
+            "p:uprobes/ev /bin/true:0x1040"
+        );
+        assert_eq!(
+            uprobe_definition("ev", true, "/x", 1),
+            "r:uretprobes/ev /x:0x1"
+        );
+        let p = LegacyProbe {
+            name: "ev".into(),
+            kprobe: false,
+            retprobe: true,
+        };
         assert_eq!(removal(&p), "-:uretprobes/ev");
     }
 
     #[test]
     fn probe_attrs() {
         let a = probe_attr(8, Some(0), 0x1234, 0x40);
-        assert_eq!((a.type_, a.config, a.config1, a.config2), (8, (0x40 << 32) | 1, 0, 0x1234));
+        assert_eq!(
+            (a.type_, a.config, a.config1, a.config2),
+            (8, (0x40 << 32) | 1, 0, 0x1234)
+        );
         assert_eq!(a.size as usize, core::mem::size_of::<perf_event_attr>());
         let k = probe_attr(6, None, 0, 0);
         assert_eq!((k.type_, k.config, k.config2), (6, 0, 0));
@@ -207,6 +273,9 @@ mod tests {
 
     #[test]
     fn huge_ref_ctr_offset_is_refused() {
-        assert_eq!(open_probe(Pmu::Uprobe, false, c"/bin/true", 0, -1, 1 << 32).unwrap_err(), Error::INVAL);
+        assert_eq!(
+            open_probe(Pmu::Uprobe, false, c"/bin/true", 0, -1, 1 << 32).unwrap_err(),
+            Error::INVAL
+        );
     }
 }

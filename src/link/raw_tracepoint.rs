@@ -12,9 +12,17 @@ use super::{Link, Prog};
 /// the kernel's answer (`ENOENT` for an unknown tracepoint).
 pub fn attach(prog: &Prog, tp_name: Option<&str>, cookie: u64) -> Result<Link> {
     let prog_fd = prog.fd_or(super::NOT_LOADED)?;
-    let name = tp_name.map(CString::new).transpose().map_err(|_| Error::INVAL)?;
-    let fd = crate::bpf_api::link::raw_tracepoint_open(name.as_deref(), prog_fd, cookie).inspect_err(|e| {
-        crate::pr_warn!("prog '{}': failed to attach to raw tracepoint '{}': {e}", prog.name, tp_name.unwrap_or("(null)"));
-    })?;
+    let name = tp_name
+        .map(CString::new)
+        .transpose()
+        .map_err(|_| Error::INVAL)?;
+    let fd = crate::bpf_api::link::raw_tracepoint_open(name.as_deref(), prog_fd, cookie)
+        .inspect_err(|e| {
+            crate::pr_warn!(
+                "prog '{}': failed to attach to raw tracepoint '{}': {e}",
+                prog.name,
+                tp_name.unwrap_or("(null)")
+            );
+        })?;
     Ok(Link::from_fd(fd))
 }

@@ -10,7 +10,10 @@ use super::{attach_fd, Link, Position, Prog};
 /// relative fd and id, or a program without fd; else the kernel's answer.
 pub fn attach(prog: &Prog, ifindex: i32, pos: &Position) -> Result<Link> {
     if ifindex == 0 {
-        crate::pr_warn!("prog '{}': target netdevice ifindex cannot be zero", prog.name);
+        crate::pr_warn!(
+            "prog '{}': target netdevice ifindex cannot be zero",
+            prog.name
+        );
         return Err(Error::INVAL);
     }
     let (flags, target) = pos.target(prog)?;

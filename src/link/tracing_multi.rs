@@ -27,7 +27,10 @@ pub struct TracingMultiOptions<'a> {
 pub fn matching_functions(btf: &Btf, pattern: &str) -> Vec<u32> {
     btf.own_types()
         .filter(|(_, t)| t.kind() == BTF_KIND_FUNC)
-        .filter(|(_, t)| btf.str_bytes(t.name_off()).is_some_and(|n| glob::matches(n, pattern.as_bytes())))
+        .filter(|(_, t)| {
+            btf.str_bytes(t.name_off())
+                .is_some_and(|n| glob::matches(n, pattern.as_bytes()))
+        })
         .map(|(id, _)| id)
         .collect()
 }
@@ -35,7 +38,8 @@ pub fn matching_functions(btf: &Btf, pattern: &str) -> Vec<u32> {
 /// The BTF ids `pattern` stands for on this kernel (`module:pattern`
 /// searches that module's BTF, `vmlinux:pattern` the kernel's).
 pub fn resolve_pattern(pattern: &str) -> Result<Vec<u32>> {
-    let vmlinux = crate::btf::vmlinux_shared().inspect_err(|e| crate::pr_warn!("failed to load vmlinux BTF: {e}"))?;
+    let vmlinux = crate::btf::vmlinux_shared()
+        .inspect_err(|e| crate::pr_warn!("failed to load vmlinux BTF: {e}"))?;
     let ids = match pattern.split_once(':') {
         Some((module, pat)) if module != "vmlinux" => {
             let btf = Btf::load_module(module, vmlinux.clone())
@@ -78,9 +82,14 @@ pub fn attach(prog: &Prog, pattern: Option<&str>, o: &TracingMultiOptions<'_>) -
         target_fd: 0,
         attach_type: prog.expected_attach_type,
         flags: 0,
-        target: Target::TracingMulti { ids, cookies: o.cookies.unwrap_or_default(), cnt: cnt as u32 },
+        target: Target::TracingMulti {
+            ids,
+            cookies: o.cookies.unwrap_or_default(),
+            cnt: cnt as u32,
+        },
     };
-    let fd = create_link(&req).inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach: {e}", prog.name))?;
+    let fd = create_link(&req)
+        .inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach: {e}", prog.name))?;
     Ok(Link::from_fd(fd))
 }
 
@@ -102,16 +111,51 @@ mod tests {
 
     #[test]
     fn argument_rules() {
-        let p = Prog { name: "p".into(), fd: Some(1000), ..Default::default() };
+        let p = Prog {
+            name: "p".into(),
+            fd: Some(1000),
+            ..Default::default()
+        };
         let ids = [1u32];
         let m = Mem::of(&ids[..]);
         let e = |pat: Option<&str>, o: TracingMultiOptions<'_>| attach(&p, pat, &o).unwrap_err();
         assert_eq!(e(None, Default::default()), Error::INVAL);
-        assert_eq!(e(Some("x"), TracingMultiOptions { ids: Some(m), cnt: 1, ..Default::default() }), Error::INVAL);
-        assert_eq!(e(Some("x"), TracingMultiOptions { cnt: 1, ..Default::default() }), Error::INVAL);
-        assert_eq!(e(None, TracingMultiOptions { ids: Some(m), ..Default::default() }), Error::INVAL);
+        assert_eq!(
+            e(
+                Some("x"),
+                TracingMultiOptions {
+                    ids: Some(m),
+                    cnt: 1,
+                    ..Default::default()
+                }
+            ),
+            Error::INVAL
+        );
+        assert_eq!(
+            e(
+                Some("x"),
+                TracingMultiOptions {
+                    cnt: 1,
+                    ..Default::default()
+                }
+            ),
+            Error::INVAL
+        );
+        assert_eq!(
+            e(
+                None,
+                TracingMultiOptions {
+                    ids: Some(m),
+                    ..Default::default()
+                }
+            ),
+            Error::INVAL
+        );
         if crate::btf::vmlinux_shared().is_ok() {
-            assert_eq!(e(Some("ox_no_such_kernel_function_*"), Default::default()), Error::NOENT);
+            assert_eq!(
+                e(Some("ox_no_such_kernel_function_*"), Default::default()),
+                Error::NOENT
+            );
         }
     }
 }

@@ -44,7 +44,8 @@ fn read_file(path: &str) -> Result<Vec<u8>> {
 /// The file offset of function `func` in the binary at `path`.
 pub fn func_offset_in_file(path: &str, func: &str) -> Result<u64> {
     let bytes = read_file(path)?;
-    let elf = ElfFile::parse(&bytes).inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
+    let elf = ElfFile::parse(&bytes)
+        .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
     elf_syms::find_func_offset(&elf, path, func)
 }
 
@@ -53,15 +54,22 @@ pub fn func_offset_in_file(path: &str, func: &str) -> Result<u64> {
 pub fn func_offset_in_archive(archive: &str, member: &str, func: &str) -> Result<u64> {
     let bytes = read_file(archive)?;
     let entry = super::zip::find_entry(&bytes, member).inspect_err(|e| {
-        crate::pr_warn!("zip: could not find archive member {member} in {archive}: {}", -e.errno());
+        crate::pr_warn!(
+            "zip: could not find archive member {member} in {archive}: {}",
+            -e.errno()
+        );
     })?;
-    crate::pr_debug!("zip: found entry for {member} in {archive} at 0x{:x}", entry.data_offset);
+    crate::pr_debug!(
+        "zip: found entry for {member} in {archive} at 0x{:x}",
+        entry.data_offset
+    );
     if entry.compression != 0 {
         crate::pr_warn!("zip: entry {member} of {archive} is compressed and cannot be handled");
         return Err(Error::FORMAT);
     }
     let data = &bytes[entry.data_offset..entry.data_offset + entry.data_len];
-    let elf = ElfFile::parse(data).inspect_err(|_| crate::pr_warn!("elf: could not read elf file {member} from {archive}"))?;
+    let elf = ElfFile::parse(data)
+        .inspect_err(|_| crate::pr_warn!("elf: could not read elf file {member} from {archive}"))?;
     let off = elf_syms::find_func_offset(&elf, member, func)?;
     crate::pr_debug!("elf: symbol address match for {func} of {member} in {archive}: 0x{off:x}");
     Ok(off + entry.data_offset as u64)
@@ -72,7 +80,13 @@ pub fn func_offset_in_archive(archive: &str, member: &str, func: &str) -> Result
 /// legacy probe with a reference counter or a program without fd; `ENOENT`
 /// for a binary or function not found; the attach mode's errors (see
 /// `kprobe::plan`); else `perf_event_open`'s or the attachment's.
-pub fn attach(prog: &Prog, pid: i32, binary_path: &str, func_offset: u64, o: &UprobeOptions) -> Result<Link> {
+pub fn attach(
+    prog: &Prog,
+    pid: i32,
+    binary_path: &str,
+    func_offset: u64,
+    o: &UprobeOptions,
+) -> Result<Link> {
     let pname = &prog.name;
     let mut archive: Option<String> = None;
     let mut path = binary_path.to_string();
@@ -114,7 +128,11 @@ pub fn attach(prog: &Prog, pid: i32, binary_path: &str, func_offset: u64, o: &Up
             return Err(Error::INVAL);
         }
         let base = path.rfind('/').map_or(path.as_str(), |i| &path[i..]);
-        Some(LegacyProbe { name: probe_event::legacy_event_name(base, offset), kprobe: false, retprobe: o.retprobe })
+        Some(LegacyProbe {
+            name: probe_event::legacy_event_name(base, offset),
+            kprobe: false,
+            retprobe: o.retprobe,
+        })
     } else {
         None
     };
@@ -128,8 +146,14 @@ pub fn attach(prog: &Prog, pid: i32, binary_path: &str, func_offset: u64, o: &Up
             probe_event::open_legacy(p, &def, &format!("{path}:0x{offset:x}"), pid)
         }
     };
-    let pfd = opened.inspect_err(|e| crate::pr_warn!("prog '{pname}': failed to create {kind} {what} perf event: {e}"))?;
-    let pe = PerfEventOptions { bpf_cookie: o.bpf_cookie, force_ioctl_attach: force_ioctl, dont_enable: false };
+    let pfd = opened.inspect_err(|e| {
+        crate::pr_warn!("prog '{pname}': failed to create {kind} {what} perf event: {e}")
+    })?;
+    let pe = PerfEventOptions {
+        bpf_cookie: o.bpf_cookie,
+        force_ioctl_attach: force_ioctl,
+        dont_enable: false,
+    };
     let mut link = match perf_event::attach_owned(prog, pfd, &pe) {
         Ok(l) => l,
         Err(e) => {
@@ -155,10 +179,19 @@ mod tests {
         // The test binary itself is an ELF with a symbol table.
         let exe = std::fs::read_link("/proc/self/exe").unwrap();
         let exe = exe.to_str().unwrap();
-        assert_eq!(func_offset_in_file(exe, "ox_no_such_function_anywhere").unwrap_err(), Error::NOENT);
+        assert_eq!(
+            func_offset_in_file(exe, "ox_no_such_function_anywhere").unwrap_err(),
+            Error::NOENT
+        );
         assert!(func_offset_in_file(exe, "main").unwrap() > 0);
-        assert_eq!(func_offset_in_file("/ox/no/such/file", "main").unwrap_err(), Error::NOENT);
-        assert_eq!(func_offset_in_file("/proc/self/status", "main").unwrap_err(), Error::FORMAT);
+        assert_eq!(
+            func_offset_in_file("/ox/no/such/file", "main").unwrap_err(),
+            Error::NOENT
+        );
+        assert_eq!(
+            func_offset_in_file("/proc/self/status", "main").unwrap_err(),
+            Error::FORMAT
+        );
     }
 
     #[test]
@@ -167,11 +200,31 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ox_zip_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let a = dir.join("a.zip");
-        std::fs::write(&a, super::super::zip::tests_support::archive(&[("lib/x.so", &elf, 0), ("lib/z.so", &elf, 8)])).unwrap();
+        std::fs::write(
+            &a,
+            super::super::zip::tests_support::archive(&[
+                ("lib/x.so", &elf, 0),
+                ("lib/z.so", &elf, 8),
+            ]),
+        )
+        .unwrap();
         let a = a.to_str().unwrap();
-        assert_eq!(func_offset_in_archive(a, "lib/y.so", "main").unwrap_err(), Error::NOENT);
-        assert_eq!(func_offset_in_archive(a, "lib/z.so", "main").unwrap_err(), Error::FORMAT);
-        let direct = func_offset_in_file(std::fs::read_link("/proc/self/exe").unwrap().to_str().unwrap(), "main").unwrap();
+        assert_eq!(
+            func_offset_in_archive(a, "lib/y.so", "main").unwrap_err(),
+            Error::NOENT
+        );
+        assert_eq!(
+            func_offset_in_archive(a, "lib/z.so", "main").unwrap_err(),
+            Error::FORMAT
+        );
+        let direct = func_offset_in_file(
+            std::fs::read_link("/proc/self/exe")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "main",
+        )
+        .unwrap();
         let inside = func_offset_in_archive(a, "lib/x.so", "main").unwrap();
         // The member's data starts after its local header (30 bytes, name, extra).
         assert_eq!(inside, direct + 30 + 8 + 3);

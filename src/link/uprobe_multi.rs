@@ -48,14 +48,27 @@ fn elf_bytes(path: &str) -> Result<Vec<u8>> {
 /// a program without fd, no path, a pattern with arrays, both or neither
 /// names and offsets, no count, return plus session probes; `ENOENT` for
 /// functions not found; else the kernel's answer.
-pub fn attach(prog: &Prog, pid: i32, path: Option<&str>, pattern: Option<&str>, o: &UprobeMultiOptions<'_>) -> Result<Link> {
+pub fn attach(
+    prog: &Prog,
+    pid: i32,
+    path: Option<&str>,
+    pattern: Option<&str>,
+    o: &UprobeMultiOptions<'_>,
+) -> Result<Link> {
     let prog_fd = prog.fd_or(super::NO_FD)?;
-    let Some(path) = path else { return Err(Error::INVAL) };
+    let Some(path) = path else {
+        return Err(Error::INVAL);
+    };
     if pattern.is_none() && o.cnt == 0 {
         return Err(Error::INVAL);
     }
     if pattern.is_some() {
-        if o.syms.is_some() || o.offsets.is_some() || o.ref_ctr_offsets.is_some() || o.cookies.is_some() || o.cnt != 0 {
+        if o.syms.is_some()
+            || o.offsets.is_some()
+            || o.ref_ctr_offsets.is_some()
+            || o.cookies.is_some()
+            || o.cnt != 0
+        {
             return Err(Error::INVAL);
         }
     } else if o.syms.is_some() == o.offsets.is_some() {
@@ -68,15 +81,20 @@ pub fn attach(prog: &Prog, pid: i32, path: Option<&str>, pattern: Option<&str>, 
     let resolved: Option<Vec<u64>> = if let Some(pat) = pattern {
         if !path.contains('/') {
             path = super::binary_path::resolve(&path).inspect_err(|e| {
-                crate::pr_warn!("prog '{}': failed to resolve full path for '{path}': {e}", prog.name);
+                crate::pr_warn!(
+                    "prog '{}': failed to resolve full path for '{path}': {e}",
+                    prog.name
+                );
             })?;
         }
         let bytes = elf_bytes(&path)?;
-        let elf = ElfFile::parse(&bytes).inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
+        let elf = ElfFile::parse(&bytes)
+            .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
         Some(elf_syms::resolve_pattern(&elf, pat)?)
     } else if let Some(names) = &o.syms {
         let bytes = elf_bytes(&path)?;
-        let elf = ElfFile::parse(&bytes).inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
+        let elf = ElfFile::parse(&bytes)
+            .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
         let names: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
         Some(elf_syms::resolve_syms(&elf, &path, &names)?)
     } else {
@@ -95,7 +113,11 @@ pub fn attach(prog: &Prog, pid: i32, path: Option<&str>, pattern: Option<&str>, 
     let req = LinkRequest {
         prog_fd,
         target_fd: 0,
-        attach_type: if o.session { attach::TRACE_UPROBE_SESSION } else { attach::TRACE_UPROBE_MULTI },
+        attach_type: if o.session {
+            attach::TRACE_UPROBE_SESSION
+        } else {
+            attach::TRACE_UPROBE_MULTI
+        },
         flags: 0,
         target: Target::UprobeMulti {
             path: &cpath,
@@ -103,11 +125,17 @@ pub fn attach(prog: &Prog, pid: i32, path: Option<&str>, pattern: Option<&str>, 
             ref_ctr_offsets: o.ref_ctr_offsets.unwrap_or_default(),
             cookies: o.cookies.unwrap_or_default(),
             cnt: cnt as u32,
-            flags: if o.retprobe { link_flags::UPROBE_MULTI_RETURN } else { 0 },
+            flags: if o.retprobe {
+                link_flags::UPROBE_MULTI_RETURN
+            } else {
+                0
+            },
             pid,
         },
     };
-    let fd = create_link(&req).inspect_err(|e| crate::pr_warn!("prog '{}': failed to attach multi-uprobe: {e}", prog.name))?;
+    let fd = create_link(&req).inspect_err(|e| {
+        crate::pr_warn!("prog '{}': failed to attach multi-uprobe: {e}", prog.name)
+    })?;
     Ok(Link::from_fd(fd))
 }
 
@@ -117,24 +145,72 @@ mod tests {
 
     #[test]
     fn argument_rules() {
-        let p = Prog { name: "p".into(), fd: Some(1000), ..Default::default() };
+        let p = Prog {
+            name: "p".into(),
+            fd: Some(1000),
+            ..Default::default()
+        };
         let offs = [1u64];
         let m = Mem::of(&offs[..]);
-        let e = |path: Option<&str>, pat: Option<&str>, o: UprobeMultiOptions<'_>| attach(&p, -1, path, pat, &o).unwrap_err();
+        let e = |path: Option<&str>, pat: Option<&str>, o: UprobeMultiOptions<'_>| {
+            attach(&p, -1, path, pat, &o).unwrap_err()
+        };
         assert_eq!(e(None, Some("*"), Default::default()), Error::INVAL);
         assert_eq!(e(Some("/x"), None, Default::default()), Error::INVAL);
-        assert_eq!(e(Some("/x"), Some("*"), UprobeMultiOptions { cookies: Some(m), ..Default::default() }), Error::INVAL);
-        assert_eq!(e(Some("/x"), None, UprobeMultiOptions { cnt: 1, ..Default::default() }), Error::INVAL);
         assert_eq!(
-            e(Some("/x"), None, UprobeMultiOptions { cnt: 1, offsets: Some(m), syms: Some(vec![]), ..Default::default() }),
+            e(
+                Some("/x"),
+                Some("*"),
+                UprobeMultiOptions {
+                    cookies: Some(m),
+                    ..Default::default()
+                }
+            ),
             Error::INVAL
         );
         assert_eq!(
-            e(Some("/x"), None, UprobeMultiOptions { cnt: 1, offsets: Some(m), retprobe: true, session: true, ..Default::default() }),
+            e(
+                Some("/x"),
+                None,
+                UprobeMultiOptions {
+                    cnt: 1,
+                    ..Default::default()
+                }
+            ),
+            Error::INVAL
+        );
+        assert_eq!(
+            e(
+                Some("/x"),
+                None,
+                UprobeMultiOptions {
+                    cnt: 1,
+                    offsets: Some(m),
+                    syms: Some(vec![]),
+                    ..Default::default()
+                }
+            ),
+            Error::INVAL
+        );
+        assert_eq!(
+            e(
+                Some("/x"),
+                None,
+                UprobeMultiOptions {
+                    cnt: 1,
+                    offsets: Some(m),
+                    retprobe: true,
+                    session: true,
+                    ..Default::default()
+                }
+            ),
             Error::INVAL
         );
         // A pattern over a file that does not exist.
-        assert_eq!(e(Some("/ox/none"), Some("*"), Default::default()), Error::NOENT);
+        assert_eq!(
+            e(Some("/ox/none"), Some("*"), Default::default()),
+            Error::NOENT
+        );
         assert!(UprobeMultiOptions::needs_names(false, false, 2));
         assert!(!UprobeMultiOptions::needs_names(true, false, 2));
     }

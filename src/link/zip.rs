@@ -25,11 +25,15 @@ pub struct Entry {
 }
 
 fn u16_at(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(off..off.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        b.get(off..off.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(off..off.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(off..off.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// The offset and record count of the central directory (from the end of
@@ -62,10 +66,16 @@ pub fn find_entry(b: &[u8], name: &str) -> Result<Entry> {
         }
         let field = |off: usize| u16_at(b, at + off).ok_or(Error::INVAL);
         let (flags, compression) = (field(8)?, field(10)?);
-        let (name_len, extra_len, comment_len) = (field(28)? as usize, field(30)? as usize, field(32)? as usize);
+        let (name_len, extra_len, comment_len) = (
+            field(28)? as usize,
+            field(30)? as usize,
+            field(32)? as usize,
+        );
         let csize = u32_at(b, at + 20).ok_or(Error::INVAL)? as usize;
         let local = u32_at(b, at + 42).ok_or(Error::INVAL)? as usize;
-        let this = b.get(at + CD_LEN..at + CD_LEN + name_len).ok_or(Error::INVAL)?;
+        let this = b
+            .get(at + CD_LEN..at + CD_LEN + name_len)
+            .ok_or(Error::INVAL)?;
         if this == name.as_bytes() {
             if flags & FLAG_ENCRYPTED != 0 {
                 return Err(Error::INVAL);
@@ -76,10 +86,17 @@ pub fn find_entry(b: &[u8], name: &str) -> Result<Entry> {
             let lname = u16_at(b, local + 26).ok_or(Error::INVAL)? as usize;
             let lextra = u16_at(b, local + 28).ok_or(Error::INVAL)? as usize;
             let data_offset = local + LOCAL_LEN + lname + lextra;
-            if data_offset.checked_add(csize).is_none_or(|end| end > b.len()) {
+            if data_offset
+                .checked_add(csize)
+                .is_none_or(|end| end > b.len())
+            {
                 return Err(Error::INVAL);
             }
-            return Ok(Entry { compression, data_offset, data_len: csize });
+            return Ok(Entry {
+                compression,
+                data_offset,
+                data_len: csize,
+            });
         }
         at += CD_LEN + name_len + extra_len + comment_len;
     }
@@ -130,7 +147,6 @@ pub(crate) mod tests_support {
         out.extend_from_slice(b"hello");
         out
     }
-
 }
 
 #[cfg(test)]
@@ -145,7 +161,10 @@ mod tests {
         assert_eq!(e.compression, 8);
         assert_eq!(&a[e.data_offset..e.data_offset + e.data_len], b"BBBBBB");
         let e = find_entry(&a, "lib/a.so").unwrap();
-        assert_eq!((e.compression, &a[e.data_offset..e.data_offset + 4]), (0, &b"AAAA"[..]));
+        assert_eq!(
+            (e.compression, &a[e.data_offset..e.data_offset + 4]),
+            (0, &b"AAAA"[..])
+        );
         assert_eq!(find_entry(&a, "lib/c.so").unwrap_err(), Error::NOENT);
     }
 

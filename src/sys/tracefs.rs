@@ -32,7 +32,9 @@ pub fn exists(path: &str) -> bool {
 /// `faccessat(path, mode, AT_EACCESS)` with `mode` made of `R_OK`, `W_OK`,
 /// `X_OK` (or `F_OK`).
 pub fn access(path: &str, mode: i32) -> bool {
-    let Ok(c) = CString::new(path) else { return false };
+    let Ok(c) = CString::new(path) else {
+        return false;
+    };
     // SAFETY: `c` is a NUL-terminated path; no memory is written.
     unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), mode, libc::AT_EACCESS) == 0 }
 }
@@ -127,7 +129,10 @@ pub fn pmu_retprobe_bit(pmu: &str) -> Result<u32> {
     })?;
     let rest = text.strip_prefix("config:").ok_or(Error::INVAL)?;
     let v = parse_number(rest)?;
-    u32::try_from(v).ok().filter(|&b| b < 64).ok_or(Error::RANGE)
+    u32::try_from(v)
+        .ok()
+        .filter(|&b| b < 64)
+        .ok_or(Error::RANGE)
 }
 
 /// The whole text of a (tracefs, procfs) file.

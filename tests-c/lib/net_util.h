@@ -93,14 +93,35 @@ static inline int send_frames(int ifindex, int n)
 	return sent;
 }
 
-/* A veth pair a<->b (IPv6 off, so that nothing else crosses it), both up. */
+/* Whether interface `name` reports carrier (operstate "up"). */
+static inline int link_is_up(const char *name)
+{
+	char path[128], state[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(state, sizeof(state), f))
+		state[0] = 0;
+	fclose(f);
+	return strncmp(state, "up", 2) == 0;
+}
+
+/* A veth pair a<->b (IPv6 off, so that nothing else crosses it), both up
+ * with carrier (waited for, up to 2 s). */
 static inline int make_veth(const char *a, const char *b)
 {
-	return run_cmd("ip link add %s type veth peer name %s && "
-		       "echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6 && "
-		       "echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6 && "
-		       "ip link set %s up && ip link set %s up",
-		       a, b, a, b, a, b);
+	int err = run_cmd("ip link add %s type veth peer name %s && "
+			  "echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6 && "
+			  "echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6 && "
+			  "ip link set %s up && ip link set %s up",
+			  a, b, a, b, a, b);
+
+	for (int i = 0; !err && i < 200 && !(link_is_up(a) && link_is_up(b)); i++)
+		usleep(10000);
+	return err;
 }
 
 #endif
