@@ -491,7 +491,9 @@ pub fn auto_attach(
             path,
             provider,
             name,
-        } => Ok(Some(super::Attached::Link(custom.usdt(&path, &provider, &name)?))),
+        } => Ok(Some(super::Attached::Link(
+            custom.usdt(&path, &provider, &name)?,
+        ))),
         p => Ok(run(prog, &p)?.map(super::Attached::Link)),
     }
 }

@@ -18,12 +18,30 @@ struct ProgUprobes<'a>(&'a Prog);
 impl Uprobes for ProgUprobes<'_> {
     type Link = Link;
 
-    fn uprobe(&self, pid: i32, path: &str, offset: u64, ref_ctr_offset: u64, cookie: u64) -> Result<Link> {
-        let o = UprobeOptions { ref_ctr_offset, bpf_cookie: cookie, ..Default::default() };
+    fn uprobe(
+        &self,
+        pid: i32,
+        path: &str,
+        offset: u64,
+        ref_ctr_offset: u64,
+        cookie: u64,
+    ) -> Result<Link> {
+        let o = UprobeOptions {
+            ref_ctr_offset,
+            bpf_cookie: cookie,
+            ..Default::default()
+        };
         uprobe::attach(self.0, pid, path, offset, &o)
     }
 
-    fn uprobe_multi(&self, pid: i32, path: &str, offsets: &[u64], ref_ctr_offsets: &[u64], cookies: &[u64]) -> Result<Link> {
+    fn uprobe_multi(
+        &self,
+        pid: i32,
+        path: &str,
+        offsets: &[u64],
+        ref_ctr_offsets: &[u64],
+        cookies: &[u64],
+    ) -> Result<Link> {
         let o = UprobeMultiOptions {
             offsets: Some(Mem::of(offsets)),
             ref_ctr_offsets: Some(Mem::of(ref_ctr_offsets)),
@@ -46,8 +64,21 @@ pub fn attach(o: &mut Object, prog: usize, req: &Request<'_>) -> Result<Link> {
 /// Auto-attaches a program from its `SEC("usdt/<path>:<provider>:<name>")`
 /// (every process, no cookie): None for a bare `SEC("usdt")`.
 pub fn auto_attach(o: &mut Object, prog: usize) -> Result<Option<Link>> {
-    let sec = o.programs.get(prog).ok_or(crate::error::Error::INVAL)?.sec_name_str().into_owned();
-    let Some((path, provider, name)) = usdt::parse_section(&sec)? else { return Ok(None) };
-    let req = Request { pid: -1, path: Some(&path), provider: &provider, name: &name, cookie: 0 };
+    let sec = o
+        .programs
+        .get(prog)
+        .ok_or(crate::error::Error::INVAL)?
+        .sec_name_str()
+        .into_owned();
+    let Some((path, provider, name)) = usdt::parse_section(&sec)? else {
+        return Ok(None);
+    };
+    let req = Request {
+        pid: -1,
+        path: Some(&path),
+        provider: &provider,
+        name: &name,
+        cookie: 0,
+    };
     attach(o, prog, &req).map(Some)
 }
