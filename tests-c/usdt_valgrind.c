@@ -5,7 +5,7 @@
  * child that re-executes this binary ("fire"), which valgrind does not
  * follow. Covers explicit attachment (uprobes on several sites, a
  * semaphore, pid filter, cookies), auto-attach, a skeleton, a
- * disconnected link, and failures (unknown probe, missing binary, object
+ * disconnected link, a link destroyed after its object, and failures (unknown probe, missing binary, object
  * without USDT maps, unreadable argument). */
 #include <sys/sdt.h>
 #include <sys/wait.h>
@@ -145,7 +145,12 @@ static void explicit_links(void)
 	CHECK(gone);
 	bpf_link__disconnect(gone);
 	CHECK_EQ(bpf_link__destroy(gone), 0);
+
+	/* A link may outlive its object: destroying it afterwards is safe. */
+	reg = usdt(rec, -1, self_path, "reg", 6);
+	CHECK(reg);
 	bpf_object__close(obj);
+	CHECK_EQ(bpf_link__destroy(reg), 0);
 }
 
 static void auto_and_skeleton(void)
