@@ -316,6 +316,42 @@ int main(int argc, char **argv)
 		bpf_link__destroy(held[i]);
 	CHECK_EQ(multi_links(info, offs, refs, cookies, 8), 0);
 
+	/* An object built with the older usdt.bpf.h (208-byte specs) gets that
+	 * layout; its BPF side cannot read a scale-index-base argument and
+	 * says EINVAL for it, the other fields are right. */
+	{
+		struct bpf_object *old = bpf_object__open_file(prog_path("usdt_args.bpf.o"), NULL);
+		struct bpf_program *orec;
+		struct {
+			long args[12];
+			long hits;
+			unsigned long long cookie;
+			int arg_cnt, arg_errs, past_end, pid;
+		} seen[16];
+		char img[4096] = {};
+		int key = 0;
+
+		CHECK(old && bpf_object__load(old) == 0);
+		orec = bpf_object__find_program_by_name(old, "record");
+		struct bpf_link *a = bpf_program__attach_usdt(orec, 0, self_path, "test", "sib", NULL);
+		struct bpf_link *b = usdt(orec, 0, "deref", 9);
+
+		CHECK(a && b);
+		fire_sib(table, 2);
+		fire_deref(&v, &w);
+		CHECK_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(old, ".bss")), &key, img), 0);
+		memcpy(seen, img, sizeof(seen));
+		CHECK_EQ(seen[0].hits, 1);
+		CHECK_EQ(seen[0].arg_cnt, 1);
+		CHECK_EQ(seen[0].arg_errs & 1, 1);
+		CHECK_EQ(seen[9].hits, 1);
+		CHECK_EQ(seen[9].args[0], 0x1122334455667788L);
+		CHECK_EQ(seen[9].args[1], -2);
+		bpf_link__destroy(a);
+		bpf_link__destroy(b);
+		bpf_object__close(old);
+	}
+
 	/* A link disconnected then destroyed stays attached (and keeps its ids). */
 	clear();
 	l = usdt(rec, -1, "one", 1);
