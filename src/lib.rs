@@ -18,6 +18,7 @@ pub mod externs;
 pub mod ffi;
 pub mod link;
 pub mod names;
+pub mod linker;
 pub mod netlink;
 pub mod object;
 pub mod perfbuf;
