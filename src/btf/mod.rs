@@ -83,6 +83,8 @@ mod resolve;
 mod serialize;
 mod types;
 
+pub(crate) use builder::{id_slots, str_slots};
+
 pub use builder::{BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION};
 pub use data::Btf;
 pub use ext::{BtfExt, ExtInfo, InfoSec, CORE_RELO_MIN, FUNC_INFO_MIN, LINE_INFO_MIN};
