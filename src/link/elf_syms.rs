@@ -13,8 +13,8 @@
 
 use goblin::container::{Container, Ctx};
 use goblin::elf::section_header::SectionHeader;
-use goblin::elf::sym::Symtab;
-use goblin::elf::symver::{VerdefSection, VersymSection};
+use goblin::elf::section_header::{SHT_GNU_VERDEF, SHT_GNU_VERSYM};
+use goblin::elf::symver::VerdefSection;
 
 use crate::error::{Error, Result};
 
@@ -88,78 +88,110 @@ impl<'a> ElfFile<'a> {
         self.shdrs.iter().find(|s| s.sh_type == sh_type)
     }
 
+    /// The bytes of section `sh` (None when out of the file).
+    fn section_bytes(&self, sh: &SectionHeader) -> Option<&'a [u8]> {
+        let start = usize::try_from(sh.sh_offset).ok()?;
+        let size = usize::try_from(sh.sh_size).ok()?;
+        self.bytes.get(start..start.checked_add(size)?)
+    }
+
+    fn u16_at(&self, b: &[u8], off: usize) -> u16 {
+        let v = [b[off], b[off + 1]];
+        if self.ctx.le.is_little() {
+            u16::from_le_bytes(v)
+        } else {
+            u16::from_be_bytes(v)
+        }
+    }
+
+    fn u32_at(&self, b: &[u8], off: usize) -> u32 {
+        let v = [b[off], b[off + 1], b[off + 2], b[off + 3]];
+        if self.ctx.le.is_little() {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        }
+    }
+
+    fn u64_at(&self, b: &[u8], off: usize) -> u64 {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(&b[off..off + 8]);
+        if self.ctx.le.is_little() {
+            u64::from_le_bytes(v)
+        } else {
+            u64::from_be_bytes(v)
+        }
+    }
+
     /// The function symbols of the first section of type `sh_type`
     /// ([`SHT_DYNSYM`] or [`SHT_SYMTAB`]), in table order; None when the
     /// file has no such section. Symbols of no real section are skipped.
+    /// `LIBBPF_ERRNO__FORMAT` for tables outside the file.
     pub fn functions(&self, sh_type: u32) -> Result<Option<Vec<FuncSym<'a>>>> {
         let Some(symsec) = self.section_of_type(sh_type) else {
             return Ok(None);
         };
-        let entsize = match symsec.sh_entsize {
-            0 => match self.ctx.container {
-                Container::Big => 24,
-                Container::Little => 16,
-            },
+        let is64 = matches!(self.ctx.container, Container::Big);
+        let rec = if is64 { 24 } else { 16 };
+        let entsize = match usize::try_from(symsec.sh_entsize).map_err(|_| Error::FORMAT)? {
+            0 => rec,
+            n if n < rec => return Err(Error::FORMAT),
             n => n,
         };
-        let count = usize::try_from(symsec.sh_size / entsize).map_err(|_| Error::FORMAT)?;
-        let offset = usize::try_from(symsec.sh_offset).map_err(|_| Error::FORMAT)?;
-        if offset > self.bytes.len() || count > (self.bytes.len() - offset) / entsize as usize {
-            return Err(Error::FORMAT);
+        let table = self.section_bytes(symsec).ok_or(Error::FORMAT)?;
+        let strtab = self.shdrs.get(symsec.sh_link as usize).ok_or(Error::FORMAT)?;
+        let strs = self.section_bytes(strtab).ok_or(Error::FORMAT)?;
+        let name_at = |off: u32| -> Option<&'a [u8]> {
+            let s = strs.get(off as usize..)?;
+            Some(&s[..s.iter().position(|&b| b == 0)?])
+        };
+        // Versions (dynamic symbols only): `.gnu.version` has one index
+        // per symbol, `.gnu.version_d` names the indexes.
+        let versym = (sh_type == SHT_DYNSYM)
+            .then(|| self.section_of_type(SHT_GNU_VERSYM).and_then(|s| self.section_bytes(s)))
+            .flatten();
+        let mut versions: Vec<Option<&'a [u8]>> = Vec::new();
+        if versym.is_some() {
+            let vd = VerdefSection::parse(self.bytes, &self.shdrs, self.ctx).map_err(|_| Error::FORMAT)?;
+            let vd_strtab = self.section_of_type(SHT_GNU_VERDEF).and_then(|s| self.shdrs.get(s.sh_link as usize));
+            if let (Some(vd), Some(st)) = (vd.as_ref(), vd_strtab) {
+                for def in vd.iter() {
+                    let idx = def.vd_ndx as usize;
+                    if versions.len() <= idx {
+                        versions.resize(idx + 1, None);
+                    }
+                    versions[idx] = def.iter().next().and_then(|aux| str_at(self.bytes, st, aux.vda_name));
+                }
+            }
         }
-        let syms = Symtab::parse(self.bytes, offset, count, self.ctx).map_err(|_| Error::FORMAT)?;
-        let strtab = self
-            .shdrs
-            .get(symsec.sh_link as usize)
-            .ok_or(Error::FORMAT)?;
-        let (versym, verdef) = if sh_type == SHT_DYNSYM {
-            let vs = VersymSection::parse(self.bytes, &self.shdrs, self.ctx)
-                .map_err(|_| Error::FORMAT)?;
-            let vd = VerdefSection::parse(self.bytes, &self.shdrs, self.ctx)
-                .map_err(|_| Error::FORMAT)?;
-            (vs, vd)
-        } else {
-            (None, None)
-        };
-        let verdef_strtab = self
-            .shdrs
-            .iter()
-            .find(|s| s.sh_type == goblin::elf::section_header::SHT_GNU_VERDEF)
-            .and_then(|s| self.shdrs.get(s.sh_link as usize));
-        let version_name = |idx: u16| -> Option<&'a [u8]> {
-            let vd = verdef.as_ref()?;
-            let strtab = verdef_strtab?;
-            let def = vd.iter().find(|d| d.vd_ndx == idx)?;
-            let aux = def.iter().next()?;
-            str_at(self.bytes, strtab, aux.vda_name)
-        };
         let mut out = Vec::new();
-        for i in 0..syms.len() {
-            let Some(s) = syms.get(i) else { continue };
-            if s.st_type() != STT_FUNC {
+        for (i, r) in table.chunks_exact(entsize).enumerate() {
+            let (name_off, info, shndx, value) = if is64 {
+                (self.u32_at(r, 0), r[4], self.u16_at(r, 6), self.u64_at(r, 8))
+            } else {
+                (self.u32_at(r, 0), r[12], self.u16_at(r, 14), self.u32_at(r, 4) as u64)
+            };
+            if info & 0xf != STT_FUNC {
                 continue;
             }
-            let Some(name) = str_at(self.bytes, strtab, s.st_name) else {
+            let Some(sec) = self.shdrs.get(shndx as usize) else {
                 continue;
             };
-            let Some(sec) = self.shdrs.get(s.st_shndx) else {
+            let Some(name) = name_at(name_off) else {
                 continue;
             };
-            let version = match versym.as_ref() {
-                Some(vs) => {
-                    let Some(v) = vs.get_at(i) else { continue };
-                    version_name(v.version())
+            let version = match versym {
+                Some(vs) if vs.len() >= 2 * (i + 1) => {
+                    let v = self.u16_at(vs, 2 * i) & 0x7fff;
+                    versions.get(v as usize).copied().flatten()
                 }
+                Some(_) => continue,
                 None => None,
             };
-            let offset = s
-                .st_value
-                .wrapping_sub(sec.sh_addr)
-                .wrapping_add(sec.sh_offset);
             out.push(FuncSym {
                 name,
-                bind: s.st_bind(),
-                offset,
+                bind: info >> 4,
+                offset: value.wrapping_sub(sec.sh_addr).wrapping_add(sec.sh_offset),
                 version,
             });
         }
@@ -600,5 +632,34 @@ mod tests {
                 let _ = resolve_pattern(&e, "*");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn libc_lookup_cost() {
+        let path = "/lib/x86_64-linux-gnu/libc.so.6";
+        let n = 300;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let f = crate::sys::file_map::FileBytes::open(path).unwrap();
+            std::hint::black_box(f.bytes()[0]);
+        }
+        let open = t.elapsed() / n;
+        let f = crate::sys::file_map::FileBytes::open(path).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(super::ElfFile::parse(f.bytes()).unwrap());
+        }
+        let parse = t.elapsed() / n;
+        let e = super::ElfFile::parse(f.bytes()).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(e.functions(super::SHT_DYNSYM).unwrap());
+        }
+        let funcs = t.elapsed() / n;
+        eprintln!("open+map {open:?} parse {parse:?} functions {funcs:?}");
     }
 }

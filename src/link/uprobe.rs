@@ -32,19 +32,15 @@ pub struct UprobeOptions {
     pub attach_mode: u32,
 }
 
-/// Reads a file for symbol lookups, with libbpf's message on failure.
-fn read_file(path: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        let err = Error::from(e);
-        crate::pr_warn!("elf: failed to open {path}: {err}");
-        err
-    })
+/// Opens a file for symbol lookups, with libbpf's message on failure.
+pub(crate) fn read_file(path: &str) -> Result<crate::sys::file_map::FileBytes> {
+    crate::sys::file_map::FileBytes::open(path).inspect_err(|e| crate::pr_warn!("elf: failed to open {path}: {e}"))
 }
 
 /// The file offset of function `func` in the binary at `path`.
 pub fn func_offset_in_file(path: &str, func: &str) -> Result<u64> {
-    let bytes = read_file(path)?;
-    let elf = ElfFile::parse(&bytes)
+    let file = read_file(path)?;
+    let elf = ElfFile::parse(file.bytes())
         .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
     elf_syms::find_func_offset(&elf, path, func)
 }
@@ -52,8 +48,9 @@ pub fn func_offset_in_file(path: &str, func: &str) -> Result<u64> {
 /// The offset in archive `archive` of function `func` of member `member`
 /// (which must be stored uncompressed).
 pub fn func_offset_in_archive(archive: &str, member: &str, func: &str) -> Result<u64> {
-    let bytes = read_file(archive)?;
-    let entry = super::zip::find_entry(&bytes, member).inspect_err(|e| {
+    let file = read_file(archive)?;
+    let bytes = file.bytes();
+    let entry = super::zip::find_entry(bytes, member).inspect_err(|e| {
         crate::pr_warn!(
             "zip: could not find archive member {member} in {archive}: {}",
             -e.errno()

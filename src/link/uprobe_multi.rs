@@ -35,13 +35,6 @@ impl UprobeMultiOptions<'_> {
     }
 }
 
-fn elf_bytes(path: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        let err = Error::from(e);
-        crate::pr_warn!("elf: failed to open {path}: {err}");
-        err
-    })
-}
 
 /// Attaches `prog` to `path` (a bare name is searched for with a pattern
 /// only, as libbpf) for process `pid` (-1: all, 0: this one). `EINVAL` for
@@ -87,13 +80,13 @@ pub fn attach(
                 );
             })?;
         }
-        let bytes = elf_bytes(&path)?;
-        let elf = ElfFile::parse(&bytes)
+        let file = super::uprobe::read_file(&path)?;
+        let elf = ElfFile::parse(file.bytes())
             .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
         Some(elf_syms::resolve_pattern(&elf, pat)?)
     } else if let Some(names) = &o.syms {
-        let bytes = elf_bytes(&path)?;
-        let elf = ElfFile::parse(&bytes)
+        let file = super::uprobe::read_file(&path)?;
+        let elf = ElfFile::parse(file.bytes())
             .inspect_err(|_| crate::pr_warn!("elf: could not read elf from {path}"))?;
         let names: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
         Some(elf_syms::resolve_syms(&elf, &path, &names)?)

@@ -14,6 +14,7 @@ pub mod epoll;
 pub mod fd;
 pub mod fs;
 pub mod fd_mapping;
+pub mod file_map;
 pub mod info;
 pub mod link;
 pub mod map;
