@@ -60,25 +60,3 @@ pub fn attach(o: &mut Object, prog: usize, req: &Request<'_>) -> Result<Link> {
     let u = usdt::attach(o, prog, req, &ProgUprobes(&p))?;
     Ok(Link::usdt(u))
 }
-
-/// Auto-attaches a program from its `SEC("usdt/<path>:<provider>:<name>")`
-/// (every process, no cookie): None for a bare `SEC("usdt")`.
-pub fn auto_attach(o: &mut Object, prog: usize) -> Result<Option<Link>> {
-    let sec = o
-        .programs
-        .get(prog)
-        .ok_or(crate::error::Error::INVAL)?
-        .sec_name_str()
-        .into_owned();
-    let Some((path, provider, name)) = usdt::parse_section(&sec)? else {
-        return Ok(None);
-    };
-    let req = Request {
-        pid: -1,
-        path: Some(&path),
-        provider: &provider,
-        name: &name,
-        cookie: 0,
-    };
-    attach(o, prog, &req).map(Some)
-}

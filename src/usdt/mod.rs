@@ -12,7 +12,10 @@
 //! site's address mapped to the id in `__bpf_usdt_ip_to_spec_id`). The
 //! BPF side (`usdt.bpf.h`) reads the spec back to fetch each argument.
 //!
-//! Everything here but the manager's kernel calls is pure and unit-tested.
+//! Everything but [`attach`] (the object, the maps, the link layer's
+//! uprobes) is pure and unit-tested; `SEC("usdt/...")` auto-attach goes
+//! through `link::auto`, which asks the C boundary (holder of the object)
+//! to call `link::usdt::attach`.
 
 pub mod arg;
 pub mod attach;
