@@ -27,3 +27,4 @@ pub mod relo;
 pub mod ringbuf;
 pub mod sys;
 pub mod uapi;
+pub mod usdt;

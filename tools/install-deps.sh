@@ -2,7 +2,8 @@
 # Installs what building and testing oxbpf needs, with apt, when missing:
 # clang-19/llvm-19 (BPF objects), bpftool (skeletons, vmlinux.h), Debian's
 # libbpf1 + libbpf-dev (the reference for differential tests, and the
-# BPF-side headers bpf_helpers.h & co.), valgrind, iproute2.
+# BPF-side headers bpf_helpers.h & co.), valgrind, iproute2, <sys/sdt.h>
+# (systemtap-sdt-dev: USDT probes in the tests).
 set -euo pipefail
 need=()
 command -v clang-19 >/dev/null || need+=(clang-19)
@@ -13,6 +14,7 @@ ls /usr/lib/*/libbpf.so.1 >/dev/null 2>&1 || need+=(libbpf1)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v ip >/dev/null || need+=(iproute2)
 command -v readelf >/dev/null || need+=(binutils)
+ls /usr/include/*/sys/sdt.h /usr/include/sys/sdt.h >/dev/null 2>&1 || need+=(systemtap-sdt-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -1325,7 +1325,20 @@ struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog,
                                                  const struct bpf_uprobe_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a loaded program to every site of USDT probe
+ * `usdt_provider:usdt_name` in `binary_path` (a path, or a bare name
+ * looked up in `$PATH`, or for `*.so` names in the library directories),
+ * for process `pid` (0: this process, -1: every process). The program
+ * reads the probe's arguments and `opts->usdt_cookie` through
+ * `usdt.bpf.h`, whose maps the object must contain. Destroying the link
+ * detaches every site; `bpf_link__fd()` of the link is 0.
+ * NULL with `errno`: `EINVAL` for a program not loaded, a NULL argument,
+ * bad opts (checked against the size of `struct bpf_uprobe_opts`, as
+ * libbpf does) or an argument spec it cannot read; `ENOENT` when the
+ * binary or the probe is not found; `ESRCH` when the object lacks the
+ * USDT maps (and for every later attempt on it); `EBADF` for a binary
+ * that is not a 64-bit little-endian executable or shared library;
+ * `E2BIG` when the specs map is full; else the uprobes' errors.
  */
 struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog,
                                           pid_t pid,

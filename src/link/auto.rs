@@ -14,6 +14,7 @@
 //! | `raw_tp/NAME`, `raw_tracepoint/NAME` (and `.w`, `.s`) | raw tracepoint |
 //! | `fentry/…`, `fexit/…`, `fmod_ret/…`, `tp_btf/…`, `freplace/…` | the load-time target |
 //! | `lsm/…`, `iter/…` | the load-time target |
+//! | `usdt/PATH:PROVIDER:NAME` | USDT probe (all processes) |
 //!
 //! A section naming no target (`SEC("kprobe")`, `SEC("uprobe")`, ...) is
 //! valid but cannot be auto-attached: [`Plan::NoTarget`].
@@ -30,7 +31,7 @@ use super::{Link, Prog};
 /// What auto-attaching a program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Plan {
-    /// The section has no auto-attach (or is USDT, not supported here).
+    /// The section has no auto-attach.
     Unsupported,
     /// A valid section without target.
     NoTarget,
@@ -74,6 +75,13 @@ pub enum Plan {
     Custom {
         func: usize,
         cookie: i64,
+    },
+    /// `SEC("usdt/<path>:<provider>:<name>")`: attached through
+    /// [`CustomAttach::usdt`], which has the object.
+    Usdt {
+        path: String,
+        provider: String,
+        name: String,
     },
 }
 
@@ -346,13 +354,14 @@ pub fn plan(prog: &Prog, def: Option<&SecDef>) -> Result<Plan> {
     };
     match auto {
         AutoAttach::None => Ok(Plan::Unsupported),
-        AutoAttach::Usdt if matches!(prog.sec_name.as_str(), "usdt" | "usdt.s") => {
-            Ok(Plan::NoTarget)
-        }
-        AutoAttach::Usdt => {
-            crate::pr_warn!("prog '{}': USDT attachment is not supported", prog.name);
-            Ok(Plan::Unsupported)
-        }
+        AutoAttach::Usdt => Ok(match crate::usdt::attach::parse_section(&prog.sec_name)? {
+            None => Plan::NoTarget,
+            Some((path, provider, name)) => Plan::Usdt {
+                path,
+                provider,
+                name,
+            },
+        }),
         AutoAttach::Kprobe => kprobe_plan(prog),
         AutoAttach::Ksyscall => Ok(ksyscall_plan(prog)),
         AutoAttach::KprobeMulti => kprobe_multi_plan(prog, false),
@@ -381,7 +390,9 @@ pub fn supported(def: Option<&SecDef>) -> bool {
 /// boundary calls custom handlers).
 pub fn run(prog: &Prog, plan: &Plan) -> Result<Option<Link>> {
     let link = match plan {
-        Plan::Unsupported | Plan::Custom { .. } => return Err(Error::NOT_SUPPORTED),
+        Plan::Unsupported | Plan::Custom { .. } | Plan::Usdt { .. } => {
+            return Err(Error::NOT_SUPPORTED)
+        }
         Plan::NoTarget => return Ok(None),
         Plan::Kprobe {
             func,
@@ -443,12 +454,20 @@ pub fn run(prog: &Prog, plan: &Plan) -> Result<Option<Link>> {
     Ok(Some(link))
 }
 
-/// Calls of an application SEC() handler's `prog_attach_fn` (made by the C
-/// boundary, which knows how to call C function pointers).
+/// The attach steps the C boundary makes: calls of an application SEC()
+/// handler's `prog_attach_fn` (it knows how to call C function pointers),
+/// and USDT attachments (it holds the program's object).
 pub trait CustomAttach {
     /// `prog_attach_fn(prog, cookie, &link)`: the callback's return value
     /// and the link handle it stored (0 for none).
     fn call(&self, func: usize, cookie: i64) -> (i32, usize);
+
+    /// Attaches the program to USDT probe `provider:name` of `path` in every
+    /// process (see `crate::link::usdt`); it needs the program's object.
+    fn usdt(&self, path: &str, provider: &str, name: &str) -> Result<Link> {
+        let _ = (path, provider, name);
+        Err(Error::NOT_SUPPORTED)
+    }
 }
 
 /// Auto-attaches `prog` (section definition `def`): the link, or None when
@@ -468,6 +487,13 @@ pub fn auto_attach(
             }
             Ok((handle != 0).then_some(super::Attached::Handle(handle)))
         }
+        Plan::Usdt {
+            path,
+            provider,
+            name,
+        } => Ok(Some(super::Attached::Link(
+            custom.usdt(&path, &provider, &name)?,
+        ))),
         p => Ok(run(prog, &p)?.map(super::Attached::Link)),
     }
 }
@@ -700,7 +726,17 @@ mod tests {
         assert_eq!(plan_of("freplace/f").unwrap(), Plan::Trace);
         assert_eq!(plan_of("iter/task").unwrap(), Plan::Iter);
         assert_eq!(plan_of("xdp").unwrap(), Plan::Unsupported);
-        assert_eq!(plan_of("usdt/x:p:n").unwrap(), Plan::Unsupported);
+        assert_eq!(
+            plan_of("usdt/x:p:n").unwrap(),
+            Plan::Usdt {
+                path: s("x"),
+                provider: s("p"),
+                name: s("n")
+            }
+        );
+        // As libbpf 1.8, only the "usdt/" form names a target.
+        assert_eq!(plan_of("usdt.s/x:p:n").unwrap_err(), Error::INVAL);
+        assert_eq!(plan_of("usdt/x:p").unwrap_err(), Error::INVAL);
         assert_eq!(plan_of("usdt").unwrap(), Plan::NoTarget);
         assert!(!supported(sec_def::find("socket").as_deref()));
         assert!(supported(sec_def::find("tp/a/b").as_deref()));

@@ -54,6 +54,7 @@ pub mod tracepoint;
 pub mod tracing_multi;
 pub mod uprobe;
 pub mod uprobe_multi;
+pub mod usdt;
 pub mod xdp;
 pub mod zip;
 
@@ -192,6 +193,8 @@ enum Holder {
         map_fd: RawFd,
         bpf_link: Option<OwnedFd>,
     },
+    /// A USDT attachment: uprobe links and the spec ids they use.
+    Usdt(Box<crate::usdt::manager::UsdtLink<Link>>),
 }
 
 /// An attachment (`struct bpf_link`).
@@ -240,6 +243,25 @@ impl Link {
             holder: Some(Holder::StructOps { map_fd, bpf_link }),
             pin_path: None,
             disconnected: false,
+        }
+    }
+
+    /// A USDT attachment. Like libbpf's, it has no fd of its own:
+    /// `bpf_link__fd()` gives 0.
+    pub(crate) fn usdt(u: crate::usdt::manager::UsdtLink<Link>) -> Link {
+        Link {
+            fd: 0,
+            holder: Some(Holder::Usdt(Box::new(u))),
+            pin_path: None,
+            disconnected: false,
+        }
+    }
+
+    /// The USDT attachment behind this link, if it is one.
+    pub fn usdt_parts(&self) -> Option<&crate::usdt::manager::UsdtLink<Link>> {
+        match &self.holder {
+            Some(Holder::Usdt(u)) => Some(u),
+            _ => None,
         }
     }
 
@@ -377,6 +399,12 @@ impl Link {
                 Holder::StructOps { bpf_link, .. } => {
                     let _ = bpf_link.map(IntoRawFd::into_raw_fd);
                 }
+                Holder::Usdt(mut u) => {
+                    // Its uprobes stay attached, its spec ids stay taken.
+                    for mut l in u.take_links() {
+                        l.disconnect();
+                    }
+                }
             }
             return Ok(());
         }
@@ -403,6 +431,11 @@ impl Link {
             Holder::StructOps {
                 bpf_link: Some(l), ..
             } => crate::sys::fd::close(l),
+            Holder::Usdt(mut u) => {
+                // As libbpf: the uprobes' teardown errors are not reported.
+                u.detach();
+                Ok(())
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 //! memory with the kernel, atomics only) and [`perf`] (`perf_event_open`).
 
 pub mod bpf;
+pub mod binary;
 pub mod btf;
 pub mod epoll;
 pub mod fd;

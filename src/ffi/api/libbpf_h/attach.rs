@@ -10,7 +10,6 @@ use crate::ffi::ctypes::*;
 use crate::ffi::handles;
 use crate::ffi::link_handle::{attached_into_c, link_into_c};
 use crate::link::{self, Position, Prog};
-use crate::not_implemented;
 use crate::sys::usermem::UserMem;
 
 /// The snapshot of a program handle the attach functions work on.
@@ -66,6 +65,13 @@ impl link::auto::CustomAttach for CAttach {
         // and a slot for the link.
         let ret = unsafe { f(self.0, cookie as c_long, &mut out) };
         (ret, out as usize)
+    }
+
+    fn usdt(&self, path: &str, provider: &str, name: &str) -> Result<link::Link> {
+        // SAFETY: `self.0` is a live program handle; the borrow ends with the call.
+        let (h, i) = unsafe { handles::program(self.0) }?;
+        let req = crate::usdt::attach::Request { pid: -1, path: Some(path), provider, name, cookie: 0 };
+        link::usdt::attach(&mut h.obj, i, &req)
     }
 }
 
@@ -554,10 +560,39 @@ pub unsafe extern "C" fn bpf_program__attach_uprobe_opts(prog: *const bpf_progra
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Attaches a loaded program to every site of USDT probe
+/// `usdt_provider:usdt_name` in `binary_path` (a path, or a bare name
+/// looked up in `$PATH`, or for `*.so` names in the library directories),
+/// for process `pid` (0: this process, -1: every process). The program
+/// reads the probe's arguments and `opts->usdt_cookie` through
+/// `usdt.bpf.h`, whose maps the object must contain. Destroying the link
+/// detaches every site; `bpf_link__fd()` of the link is 0.
+/// NULL with `errno`: `EINVAL` for a program not loaded, a NULL argument,
+/// bad opts (checked against the size of `struct bpf_uprobe_opts`, as
+/// libbpf does) or an argument spec it cannot read; `ENOENT` when the
+/// binary or the probe is not found; `ESRCH` when the object lacks the
+/// USDT maps (and for every later attempt on it); `EBADF` for a binary
+/// that is not a 64-bit little-endian executable or shared library;
+/// `E2BIG` when the specs map is full; else the uprobes' errors.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__attach_usdt(prog: *const bpf_program, pid: pid_t, binary_path: *const c_char, usdt_provider: *const c_char, usdt_name: *const c_char, opts: *const bpf_usdt_opts) -> *mut bpf_link {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_program__attach_usdt", || {
+        // libbpf checks these options against the size of struct
+        // bpf_uprobe_opts (which starts like bpf_usdt_opts), so sizes up to
+        // that struct's are accepted whatever their extra bytes.
+        // SAFETY: `opts` is NULL or the caller's options (`sz` bytes).
+        unsafe { crate::ffi::opts::read(opts.cast::<bpf_uprobe_opts>()) }?;
+        let cookie_end = core::mem::offset_of!(bpf_usdt_opts, usdt_cookie) + core::mem::size_of::<__u64>();
+        // SAFETY: non-NULL opts are validated above and hold `sz` bytes,
+        // which cover `usdt_cookie` when `sz` reaches its end.
+        let cookie = unsafe { opts.as_ref() }.filter(|o| o.sz >= cookie_end).map_or(0, |o| o.usdt_cookie);
+        // SAFETY: strings are NULL or C strings.
+        let (path, provider, name) = unsafe { (opt_text(binary_path), text(usdt_provider)?, text(usdt_name)?) };
+        // SAFETY: `prog` is NULL or a live program handle; the borrow ends with the call.
+        let (h, i) = unsafe { handles::program(prog) }?;
+        let req = crate::usdt::attach::Request { pid, path: path.as_deref(), provider: &provider, name: &name, cookie };
+        link::usdt::attach(&mut h.obj, i, &req).map(link_into_c)
+    })
 }
 
 /// Attaches an XDP program to network device `ifindex` through a BPF link.
