@@ -128,6 +128,20 @@ impl<'a> ElfFile<'a> {
     /// file has no such section. Symbols of no real section are skipped.
     /// `LIBBPF_ERRNO__FORMAT` for tables outside the file.
     pub fn functions(&self, sh_type: u32) -> Result<Option<Vec<FuncSym<'a>>>> {
+        self.scan(sh_type, |_| true)
+    }
+
+    /// [`ElfFile::functions`] limited to the symbols whose stored name
+    /// starts with `name` followed by the end or `@` (the candidates of a
+    /// lookup by name, tested on the string table before anything else
+    /// is decoded).
+    pub fn functions_named(&self, sh_type: u32, name: &[u8]) -> Result<Option<Vec<FuncSym<'a>>>> {
+        self.scan(sh_type, |tail| tail.starts_with(name) && matches!(tail.get(name.len()), Some(0 | b'@')))
+    }
+
+    /// The function symbols whose string-table tail (the name, its NUL
+    /// and what follows) `keep` accepts.
+    fn scan(&self, sh_type: u32, keep: impl Fn(&[u8]) -> bool) -> Result<Option<Vec<FuncSym<'a>>>> {
         let Some(symsec) = self.section_of_type(sh_type) else {
             return Ok(None);
         };
@@ -177,6 +191,9 @@ impl<'a> ElfFile<'a> {
             let Some(sec) = self.shdrs.get(shndx as usize) else {
                 continue;
             };
+            if !strs.get(name_off as usize..).is_some_and(&keep) {
+                continue;
+            }
             let Some(name) = name_at(name_off) else {
                 continue;
             };
@@ -238,7 +255,7 @@ pub fn find_func_offset(elf: &ElfFile<'_>, path: &str, name: &str) -> Result<u64
     // None: no symbol section at all; Some(0): sections, nothing usable.
     let mut found: Option<u64> = None;
     for sh_type in [SHT_DYNSYM, SHT_SYMTAB] {
-        let Some(syms) = elf.functions(sh_type)? else {
+        let Some(syms) = elf.functions_named(sh_type, base)? else {
             continue;
         };
         let mut cur = 0u64;

@@ -3,8 +3,12 @@
 //! files and the like) a copy read into memory.
 
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 
 use crate::error::{Error, Result};
+
+/// Most bytes read from a file that reports no size.
+pub const READ_LIMIT: u64 = 64 << 20;
 
 /// The bytes of a file, mapped or read.
 pub enum FileBytes {
@@ -20,10 +24,21 @@ unsafe impl Sync for FileBytes {}
 
 impl FileBytes {
     /// Opens `path` and maps (or reads) all of it. The open error (e.g.
-    /// `ENOENT`) on failure.
+    /// `ENOENT`) on failure; `EINVAL` for anything but a regular file
+    /// (devices, pipes: endless or blocking reads); files that say they
+    /// are empty (procfs) are read up to [`READ_LIMIT`] bytes.
     pub fn open(path: &str) -> Result<FileBytes> {
-        let f = std::fs::File::open(path).map_err(Error::from)?;
-        let len = f.metadata().map_err(Error::from)?.len();
+        // Non-blocking: opening a FIFO must not wait for a writer.
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(Error::from)?;
+        let meta = f.metadata().map_err(Error::from)?;
+        if !meta.is_file() {
+            return Err(Error::INVAL);
+        }
+        let len = meta.len();
         let Ok(len) = usize::try_from(len) else { return Err(Error::TOO_BIG) };
         if len > 0 {
             // SAFETY: a fresh private read-only mapping of an open file;
@@ -34,7 +49,7 @@ impl FileBytes {
             }
         }
         let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut &f, &mut v).map_err(Error::from)?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(&f, READ_LIMIT), &mut v).map_err(Error::from)?;
         Ok(FileBytes::Read(v))
     }
 
@@ -69,5 +84,14 @@ mod tests {
         let status = FileBytes::open("/proc/self/status").unwrap();
         assert!(status.bytes().starts_with(b"Name:"));
         assert_eq!(FileBytes::open("/ox/none").err(), Some(Error::NOENT));
+        // Devices are refused rather than read forever.
+        assert_eq!(FileBytes::open("/dev/zero").err(), Some(Error::INVAL));
+        assert_eq!(FileBytes::open("/tmp").err(), Some(Error::INVAL));
+        let fifo = format!("/tmp/ox_file_map_fifo_{}", std::process::id());
+        let c = std::ffi::CString::new(fifo.clone()).unwrap();
+        // SAFETY: creates a FIFO at a path of our own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert_eq!(FileBytes::open(&fifo).err(), Some(Error::INVAL));
+        std::fs::remove_file(&fifo).unwrap();
     }
 }
