@@ -17,6 +17,7 @@ pub mod error;
 pub mod externs;
 pub mod ffi;
 pub mod names;
+pub mod linker;
 pub mod netlink;
 pub mod object;
 pub mod perfbuf;

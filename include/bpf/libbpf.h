@@ -1299,7 +1299,12 @@ int bpf_link__update_map(struct bpf_link *link, const struct bpf_map *map);
 int bpf_link__update_program(struct bpf_link *link, struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object in memory at `buf` (`buf_sz` bytes) to the link, as
+ * `bpf_linker__add_file()` does for a file. 0 on success; a negative errno
+ * on failure (`-EINVAL` for bad opts, a finalised linker or a malformed or
+ * conflicting object, `-EOPNOTSUPP` for an unsupported kind of object or a
+ * byte order different from earlier objects', `-EFAULT` for a NULL buffer
+ * with a size).
  */
 int bpf_linker__add_buf(struct bpf_linker *linker,
                         void *buf,
@@ -1307,34 +1312,56 @@ int bpf_linker__add_buf(struct bpf_linker *linker,
                         const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object open as `fd` to the link (read from its start; the
+ * fd stays open and the caller's; it is named `fd:N` in messages). 0 on
+ * success; a negative errno as `bpf_linker__add_file()`, `-EINVAL` for a
+ * negative fd.
  */
 int bpf_linker__add_fd(struct bpf_linker *linker, int fd, const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object file `filename` to the link: merges its sections
+ * into the output's, resolves its global symbols against earlier objects'
+ * (externs to definitions, strong over weak; two strong definitions or
+ * disagreeing declarations are errors), appends its BTF and `.BTF.ext`.
+ * 0 on success; a negative errno on failure: that of `open()` for a file
+ * that can't be opened, `-EINVAL` for bad opts, a finalised linker, a
+ * malformed object or conflicting symbols, `-EOPNOTSUPP` for a file that
+ * is not a 64-bit BPF relocatable object or whose byte order differs from
+ * the earlier objects', `-ENOENT` for globals without BTF.
  */
 int bpf_linker__add_file(struct bpf_linker *linker,
                          const char *filename,
                          const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Completes the link and writes the output object (an ELF relocatable in
+ * the inputs' byte order, with the merged `.BTF` and `.BTF.ext`); closes
+ * the file the linker created. Nothing can be added afterwards. 0 on
+ * success; `-EINVAL` when already finalised, on inconsistent BTF info or
+ * when the output can't be written.
  */
 int bpf_linker__finalize(struct bpf_linker *linker);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees the linker (closing its output file if not finalised; a file it
+ * created stays as it is, empty if nothing was written). NULL is ignored.
  */
 void bpf_linker__free(struct bpf_linker *linker);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Starts a static link whose output is `filename` (created, or truncated,
+ * with mode 0644 right away; written by `bpf_linker__finalize()`). Returns
+ * the linker, or NULL with `errno` set: `EINVAL` for a NULL name or bad
+ * opts, else `open()`'s error.
  */
 struct bpf_linker *bpf_linker__new(const char *filename, struct bpf_linker_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Starts a static link whose output is written to the caller's `fd` by
+ * `bpf_linker__finalize()` (the file is truncated to the object's size;
+ * the fd is never closed by the linker). Returns the linker, or NULL with
+ * `errno` set to `EINVAL` for a negative fd or bad opts.
  */
 struct bpf_linker *bpf_linker__new_fd(int fd, struct bpf_linker_opts *opts);
 
