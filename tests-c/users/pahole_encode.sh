@@ -8,7 +8,7 @@
 # shellcheck source=../lib/users.sh
 . "$(dirname "$0")/../lib/users.sh"
 users_init "$@"
-need_tool pahole gcc objcopy python3
+need_tool pahole gcc clang-19 objcopy python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 # pahole cannot encode anything without btf__dedup.
@@ -19,7 +19,9 @@ print(l.btf__dedup(ctypes.c_void_p(l.btf__new_empty()), None))" "$OURS_LIB") || 
 [ "$dedup" = -95 ] && skip "btf__dedup is not implemented yet (EOPNOTSUPP): branch dedup"
 
 # A two-unit program with every C type kind (and duplicates across units),
-# and two of the suite's C tests as bigger relocatable objects.
+# two of the suite's C tests as bigger relocatable objects, and every type
+# of this kernel (vmlinux.h, from its BTF, compiled with all debug types:
+# ~2.4 MB of BTF for dedup).
 gcc -g -O0 -DUNIT=1 -c "$HERE/pahole_corpus.c" -o "$WORK/u1.o" &&
 	gcc -g -O0 -DUNIT=2 -c "$HERE/pahole_corpus.c" -o "$WORK/u2.o" &&
 	gcc -g "$WORK/u1.o" "$WORK/u2.o" -o "$WORK/corpus" || fail "corpus build"
@@ -51,7 +53,12 @@ same_btf() {
 	echo "ok: $3: $(($(stat -c %s "$o") - ho)) bytes of types and strings identical"
 }
 
-for bin in corpus object_api.o btf_build.o; do
+[ -f "${OXBPF_PROGS:-}/vmlinux.h" ] || fail "vmlinux.h is missing (tests-c/run.sh makes it)"
+printf '#include "vmlinux.h"\nint main(void) { return 0; }\n' > "$WORK/vmlinux_types.c"
+clang-19 -g -fno-eliminate-unused-debug-types -w -I"$OXBPF_PROGS" -c "$WORK/vmlinux_types.c" \
+	-o "$WORK/vmlinux_types.o" || fail "vmlinux_types.o build"
+
+for bin in corpus object_api.o btf_build.o vmlinux_types.o; do
 	for j in "" -j2; do
 		what="pahole -J $j $bin"
 		cp "$WORK/$bin" "$WORK/deb.$bin"
