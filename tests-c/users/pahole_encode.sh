@@ -77,3 +77,20 @@ for bin in corpus object_api.o btf_build.o vmlinux_types.o; do
 		same_btf "$WORK/deb.raw" "$WORK/ours.raw" "$what --btf_encode_detached"
 	done
 done
+
+# Split BTF, as for a kernel module: types of a unit using kernel types,
+# deduplicated against this kernel's vmlinux BTF (btf__new_empty_split).
+cat > "$WORK/module.c" <<'EOC'
+#include "vmlinux.h"
+struct my_mod_state { struct list_head list; struct task_struct *owner; u64 counter; struct my_mod_state *next; };
+struct my_mod_state *global_state;
+int my_mod_fn(struct my_mod_state *s, struct sk_buff *skb) { return s->counter + skb->len; }
+EOC
+clang-19 -g -w -I"$OXBPF_PROGS" -c "$WORK/module.c" -o "$WORK/module.o" || fail "module.o build"
+cp "$WORK/module.o" "$WORK/deb.module.o"
+cp "$WORK/module.o" "$WORK/ours.module.o"
+on_debian pahole -J --btf_base /sys/kernel/btf/vmlinux "$WORK/deb.module.o" || fail "split BTF on Debian's"
+on_ours pahole -J --btf_base /sys/kernel/btf/vmlinux "$WORK/ours.module.o" || fail "split BTF on ours"
+objcopy --dump-section .BTF="$WORK/deb.btf" "$WORK/deb.module.o" /dev/null &&
+	objcopy --dump-section .BTF="$WORK/ours.btf" "$WORK/ours.module.o" /dev/null || fail "split: no .BTF section"
+same_btf "$WORK/deb.btf" "$WORK/ours.btf" "pahole -J --btf_base vmlinux module.o"
