@@ -13,6 +13,7 @@
 #   on_ours  <cmd>...       runs cmd with our library, and fails the scenario
 #                           unless every process of it that loaded a libbpf
 #                           loaded ours (LD_DEBUG=libs, written to files)
+#   on_ours_preload <cmd>.. the same with LD_PRELOAD instead
 #   on_debian <cmd>...      the same with Debian's libbpf1
 #   in_private_ns <fn>      runs the shell function fn in a network and
 #                           mount namespace of its own, with a fresh bpffs
@@ -65,20 +66,21 @@ need_tool() {
 	done
 }
 
-# run_with <expected lib> <LD_LIBRARY_PATH> <cmd>...: the dynamic loader
-# writes its library trace to one file per process; every process that
-# initialised a libbpf.so.1 must have initialised <expected lib>, and at
-# least one must have.
+# run_with <expected lib> <env assignment> <cmd>...: runs cmd with the
+# assignment (LD_LIBRARY_PATH=... or LD_PRELOAD=...; "-" for neither). The
+# dynamic loader writes its library trace to one file per process; every
+# process that initialised a libbpf.so.1 must have initialised <expected
+# lib>, and at least one must have.
 run_with() {
-	local want=$1 path=$2 rc trace hits
+	local want=$1 assign=$2 rc trace hits
 	shift 2
 	LDDEBUG_N=$((LDDEBUG_N + 1))
 	trace=$WORK/lddebug.$LDDEBUG_N
 	mkdir -p "$trace"
-	if [ -n "$path" ]; then
-		env LD_LIBRARY_PATH="$path" LD_DEBUG=libs LD_DEBUG_OUTPUT="$trace/t" "$@"
+	if [ "$assign" != - ]; then
+		env -u LD_LIBRARY_PATH -u LD_PRELOAD "$assign" LD_DEBUG=libs LD_DEBUG_OUTPUT="$trace/t" "$@"
 	else
-		env -u LD_LIBRARY_PATH LD_DEBUG=libs LD_DEBUG_OUTPUT="$trace/t" "$@"
+		env -u LD_LIBRARY_PATH -u LD_PRELOAD LD_DEBUG=libs LD_DEBUG_OUTPUT="$trace/t" "$@"
 	fi
 	rc=$?
 	hits=$(cat "$trace"/t.* 2>/dev/null | grep -E 'calling init: .*/libbpf\.so\.1' | sed 's/.*calling init: //' | sort -u)
@@ -95,8 +97,9 @@ run_with() {
 	rm -rf "$trace"
 	return $rc
 }
-on_ours() { run_with "$OURS_LIB" "$OURS_DIR" "$@"; }
-on_debian() { run_with "$DEBIAN_LIB" "" "$@"; }
+on_ours() { run_with "$OURS_LIB" LD_LIBRARY_PATH="$OURS_DIR" "$@"; }
+on_ours_preload() { run_with "$OURS_LIB" LD_PRELOAD="$OURS_LIB" "$@"; }
+on_debian() { run_with "$DEBIAN_LIB" - "$@"; }
 
 # in_private_ns <function> [args]: runs the function in a child bash that
 # has its own network and mount namespaces (nothing another test sees: no

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # xdp-tools (Debian's builds: libxdp is linked in, libbpf.so.1 is not) on
-# oxbpf and on Debian's libbpf, on a veth end in a private namespace:
+# oxbpf (xdp-loader also through LD_PRELOAD) and on Debian's libbpf, on a veth end in a private namespace:
 #  - xdp-loader load/status/unload of a clang-built object in skb and native
 #    mode, by section and by program name. libxdp first loads its embedded
 #    multi-program dispatcher; this kernel's lockdown refuses its freplace
@@ -72,6 +72,7 @@ ns_main() {
 	veth_up
 	loader on_debian
 	loader on_ours
+	loader on_ours_preload
 	expect_eq "xdp-loader status (Debian vs ours)" "$(cat "$WORK/status.on_debian")" "$(cat "$WORK/status.on_ours")"
 	filter on_debian
 	filter on_ours
