@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # iproute2's `ip` (Debian's build, linked against libbpf.so.1) loads XDP
 # programs from a clang-built object through the library: `ip link set dev
-# va xdp{generic,drv} obj O sec xdp` and `... program xdp_b`, on oxbpf (through
-# LD_LIBRARY_PATH and through LD_PRELOAD) and on Debian's libbpf. Each program counts the UDP datagrams to port 4242 it sees
-# on a veth end in a private namespace; the counts, the attached program's
-# name and tag, `ip -d link show` and `off` are compared.
+# va xdp{generic,drv} obj O sec xdp` and `... program xdp_b`, on oxbpf
+# (through LD_LIBRARY_PATH and through LD_PRELOAD) and on Debian's libbpf.
+# Each program counts the UDP datagrams to port 4242 it sees on a veth end
+# in a private namespace; the counts, the attached program's name and tag,
+# `ip -d link show` and `off` are compared.
 # shellcheck source=../lib/users.sh
 . "$(dirname "$0")/../lib/users.sh"
 users_init "$@"
