@@ -4,7 +4,8 @@
 # libbpf1 + libbpf-dev (the reference for differential tests, and the
 # BPF-side headers bpf_helpers.h & co.), valgrind, iproute2; the real users
 # that tests-c/users/ runs on our library (Debian's builds linked against
-# libbpf.so.1: xdp-tools, pahole from dwarves, bpftrace) and jq.
+# libbpf.so.1: xdp-tools and the BPF objects of xdp-tests, pahole from
+# dwarves, bpftrace) and jq.
 set -euo pipefail
 need=()
 command -v clang-19 >/dev/null || need+=(clang-19)
@@ -16,6 +17,7 @@ command -v valgrind >/dev/null || need+=(valgrind)
 command -v ip >/dev/null || need+=(iproute2)
 command -v readelf >/dev/null || need+=(binutils)
 command -v xdp-loader >/dev/null || need+=(xdp-tools)
+[ -e /usr/libexec/xdp-tools/xdp_pass.o ] || need+=(xdp-tests)
 command -v pahole >/dev/null || need+=(dwarves)
 command -v bpftrace >/dev/null || need+=(bpftrace)
 command -v jq >/dev/null || need+=(jq)
