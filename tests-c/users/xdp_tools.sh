@@ -6,13 +6,16 @@
 #    multi-program dispatcher; this kernel's lockdown refuses its freplace
 #    check (EPERM) with either library, and libxdp falls back to attaching
 #    the program alone: that path is asserted, with datagrams counted;
+#  - xdpdump --load-xdp-program: its capture program (libxdp) and the
+#    packets it sends through a perf event array, read with
+#    perf_buffer__new_raw: the datagrams sent are printed, payload included;
 #  - xdp-filter load (allow policy) / port / status / unload: its embedded
 #    objects, maps pinned in bpffs, filter entries written and hit counters
 #    read back through the library, datagrams to the filtered port dropped.
 # shellcheck source=../lib/users.sh
 . "$(dirname "$0")/../lib/users.sh"
 users_init "$@"
-need_tool xdp-loader xdp-filter ip bpftool jq unshare nsenter
+need_tool xdp-loader xdp-filter xdpdump ip bpftool jq unshare nsenter
 export OBJ=${OXBPF_PROGS:-}/nl_count.bpf.o
 [ -f "$OBJ" ] || fail "$OBJ is missing (tests-c/run.sh builds it)"
 
@@ -68,12 +71,33 @@ filter() { # on_ours|on_debian
 	rm -rf /sys/fs/bpf/xdp-filter
 }
 
+dump() { # on_ours|on_debian
+	local run=$1 pid i
+	$run timeout -s INT 20 xdpdump -i va --load-xdp-program --load-xdp-mode skb -x > "$WORK/dump.$run" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q '^listening on va' "$WORK/dump.$run" && break
+		sleep 0.1
+	done
+	grep -q '^listening on va' "$WORK/dump.$run" || fail "$run: xdpdump did not start: $(cat "$WORK/dump.$run")"
+	send_udp 3
+	sleep 0.5
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	# Each datagram's payload "oxbpf\n" ends its hex dump.
+	expect_eq "$run: datagrams captured by xdpdump" 3 "$(grep -c '6f 78 62 70 66 0a  ' "$WORK/dump.$run")"
+	grep -q '^0 packets dropped by perf ring' "$WORK/dump.$run" || fail "$run: xdpdump: $(cat "$WORK/dump.$run")"
+	expect_eq "$run: xdpdump unloaded its program" none "$(xdp_prog_id)"
+}
+
 ns_main() {
 	veth_up
 	loader on_debian
 	loader on_ours
 	loader on_ours_preload
 	expect_eq "xdp-loader status (Debian vs ours)" "$(cat "$WORK/status.on_debian")" "$(cat "$WORK/status.on_ours")"
+	dump on_debian
+	dump on_ours
 	filter on_debian
 	filter on_ours
 	diff "$WORK/fstatus.on_debian.cmp" "$WORK/fstatus.on_ours.cmp" || fail "xdp-filter status differs (< Debian, > ours)"
