@@ -17,9 +17,11 @@
  * the programs compute prove cross-object calls, resolved weak symbols,
  * shared maps and rebased data (CO-RE: linker_core.c).
  *
- * 1.8 vs 1.1.2: the BTF header is 32 bytes in 1.8 and 24 in 1.1.2, and
- * oxbpf does not deduplicate BTF (yet): the sizes of .BTF and .BTF.ext are
- * left out of the description and BTF is described by names, not ids.
+ * The merged BTF is deduplicated as libbpf does: every type (id, kind, name,
+ * size or referenced id, vlen) is printed and compared too.
+ *
+ * 1.8 vs 1.1.2: the BTF header is 32 bytes in 1.8 and 24 in 1.1.2, so the
+ * sizes of .BTF and .BTF.ext are left out of the description.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,6 +30,27 @@
 
 #include "harness.h"
 #include "linker_util.h"
+#include <bpf/btf.h>
+
+/* Every type of the linked object's BTF, by id. */
+static void print_btf_types(const char *path)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	__u32 id, n;
+
+	CHECK(btf != NULL);
+	if (!btf)
+		return;
+	n = btf__type_cnt(btf);
+	printf("btf types %u\n", n);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		printf("btf [%u] kind %u name '%s' size/type %u vlen %u\n", id, btf_kind(t),
+		       btf__name_by_offset(btf, t->name_off), t->size, btf_vlen(t));
+	}
+	btf__free(btf);
+}
 
 struct link_args {
 	__u64 in;
@@ -182,6 +205,7 @@ int main(void)
 	if (f)
 		fclose(f);
 	describe_object(out, stdout);
+	print_btf_types(out);
 
 	/* ... and against bpftool's linker on the same inputs. */
 	{

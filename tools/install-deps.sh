@@ -2,8 +2,9 @@
 # Installs what building and testing oxbpf needs, with apt, when missing:
 # clang-19/llvm-19 (BPF objects), bpftool (skeletons, vmlinux.h), Debian's
 # libbpf1 + libbpf-dev (the reference for differential tests, and the
-# BPF-side headers bpf_helpers.h & co.), valgrind, iproute2; the real users
-# that tests-c/users/ runs on our library (Debian's builds linked against
+# BPF-side headers bpf_helpers.h & co.), valgrind, iproute2, <sys/sdt.h>
+# (systemtap-sdt-dev: USDT probes in the tests); the real users that
+# tests-c/users/ runs on our library (Debian's builds linked against
 # libbpf.so.1: xdp-tools and the BPF objects of xdp-tests, pahole from
 # dwarves, bpftrace) and jq.
 set -euo pipefail
@@ -16,6 +17,7 @@ ls /usr/lib/*/libbpf.so.1 >/dev/null 2>&1 || need+=(libbpf1)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v ip >/dev/null || need+=(iproute2)
 command -v readelf >/dev/null || need+=(binutils)
+ls /usr/include/*/sys/sdt.h /usr/include/sys/sdt.h >/dev/null 2>&1 || need+=(systemtap-sdt-dev)
 command -v xdp-loader >/dev/null || need+=(xdp-tools)
 [ -e /usr/libexec/xdp-tools/xdp_pass.o ] || need+=(xdp-tests)
 command -v pahole >/dev/null || need+=(dwarves)

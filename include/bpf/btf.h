@@ -25,15 +25,7 @@
 #define btf_dump_emit_type_decl_opts__last_field strip_mods
 #define btf_dump_type_data_opts__last_field emit_strings
 
-struct btf_array;
-struct btf_decl_tag;
-struct btf_enum;
-struct btf_enum64;
-struct btf_member;
-struct btf_param;
 struct btf_type;
-struct btf_var;
-struct btf_var_secinfo;
 
 
 /**
@@ -722,8 +714,6 @@ int btf__relocate(struct btf *btf, const struct btf *base_btf);
 }  // extern "C"
 #endif  // __cplusplus
 
-#endif  /* __LIBBPF_BTF_H */
-
 
 /*
  * Helpers for walking struct btf_type records. The BTF_KIND_* constants they
@@ -977,3 +967,5 @@ static inline struct btf_decl_tag *btf_decl_tag(const struct btf_type *t)
 {
 	return (struct btf_decl_tag *)(t + 1);
 }
+
+#endif  /* __LIBBPF_BTF_H */

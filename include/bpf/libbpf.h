@@ -1056,143 +1056,210 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program the way its SEC() name says (kprobe, uprobe,
+ * tracepoint, raw tracepoint, fentry/fexit/fmod_ret/tp_btf/freplace, LSM,
+ * iterator, kprobe/uprobe multi, ksyscall; or an application handler's
+ * attach callback). NULL with `errno`: `EOPNOTSUPP` when the section has
+ * no auto-attach or names no target, `EINVAL` for a program not loaded or
+ * a target that does not parse, else the attach function's error.
  */
 struct bpf_link *bpf_program__attach(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a cgroup program to cgroup v2 directory `cgroup_fd` through a
+ * BPF link (the program's expected attach type). NULL with `errno`:
+ * `EINVAL` for a program not loaded, else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * `bpf_program__attach_cgroup()` placed among the cgroup's programs by
+ * `opts` (`BPF_F_BEFORE`/`BPF_F_AFTER` relative to a program or link fd
+ * or id, expected revision). NULL with `errno`: `EINVAL` for bad opts or
+ * both a relative fd and id, else as the plain call.
  */
 struct bpf_link *bpf_program__attach_cgroup_opts(const struct bpf_program *prog,
                                                  int cgroup_fd,
                                                  const struct bpf_cgroup_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches an EXT program in place of function `attach_func_name` of the
+ * loaded program `target_fd`, or (both 0/NULL) onto the target set before
+ * load. NULL with `errno`: `EINVAL` when only one of them is given, for a
+ * program that is not `BPF_PROG_TYPE_EXT` or not loaded, a target without
+ * BTF or without that function; else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_freplace(const struct bpf_program *prog,
                                               int target_fd,
                                               const char *attach_func_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches an iterator program; `opts->link_info` (of `link_info_len`
+ * bytes) says what to iterate over (a map, cgroup, task), none for the
+ * iterator's default. Read it with `bpf_iter_create(bpf_link__fd())`.
+ * NULL with `errno`: `EINVAL` for bad opts or a program not loaded, else
+ * the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog,
                                           const struct bpf_iter_attach_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a kprobe (or kretprobe) on kernel function `func_name`. See
+ * `bpf_program__attach_kprobe_opts()`.
  */
 struct bpf_link *bpf_program__attach_kprobe(const struct bpf_program *prog,
                                             bool retprobe,
                                             const char *func_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches to the kernel functions matching `pattern` (`*`, `?`), or to
+ * those of `opts->syms`/`opts->addrs` (`cnt` entries, optional
+ * `cookies`), with one multi-kprobe link. NULL with `errno`: `EINVAL` for
+ * both or neither a pattern and arrays, symbols with addresses, no
+ * count, `unique_match` unmet, return plus session probes, a program not
+ * loaded; `ENOENT` when nothing matches; else the tracefs read's
+ * (`EPERM` under lockdown) or the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_kprobe_multi_opts(const struct bpf_program *prog,
                                                        const char *pattern,
                                                        const struct bpf_kprobe_multi_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a kprobe on `func_name` + `opts->offset` (a kretprobe with
+ * `retprobe`), through the kprobe PMU or a legacy tracefs event
+ * (`attach_mode`), with `bpf_cookie`. NULL with `errno`: `EINVAL` for bad
+ * opts, NULL name or a program not loaded; `EOPNOTSUPP` for an attach
+ * mode the kernel lacks; `ENOENT` when the kernel has neither kprobe PMU
+ * nor kprobe events (lockdown); else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_kprobe_opts(const struct bpf_program *prog,
                                                  const char *func_name,
                                                  const struct bpf_kprobe_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a kprobe (kretprobe with `opts->retprobe`) on the kernel
+ * handler of system call `syscall_name` (`__x64_sys_<name>` where the
+ * kernel has syscall wrappers, else `__se_sys_<name>`). Errors as
+ * `bpf_program__attach_kprobe_opts()`.
  */
 struct bpf_link *bpf_program__attach_ksyscall(const struct bpf_program *prog,
                                               const char *syscall_name,
                                               const struct bpf_ksyscall_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches an LSM program to the hook it was loaded for. NULL with
+ * `errno`: `EINVAL` for a program not loaded, else the kernel's answer
+ * (`EPERM` under lockdown).
  */
 struct bpf_link *bpf_program__attach_lsm(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a netfilter program to hook `opts->hooknum` of protocol family
+ * `opts->pf` at `opts->priority`. NULL with `errno`: `EINVAL` for bad opts
+ * or a program not loaded, else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_netfilter(const struct bpf_program *prog,
                                                const struct bpf_netfilter_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a program to netkit device `ifindex` (primary or peer, from
+ * the expected attach type), placed by `opts` as for tcx. NULL with
+ * `errno`: `EINVAL` for ifindex 0, bad opts, both a relative fd and id, a
+ * program not loaded; else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_netkit(const struct bpf_program *prog,
                                             int ifindex,
                                             const struct bpf_netkit_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a flow dissector or sk_lookup program to the network namespace
+ * `netns_fd` (an open `/proc/…/ns/net`). NULL with `errno`: `EINVAL` for
+ * a program not loaded, else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_netns(const struct bpf_program *prog, int netns_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program to perf event `pfd`, which the link then owns
+ * (closed when the link is destroyed). See
+ * `bpf_program__attach_perf_event_opts()`.
  */
 struct bpf_link *bpf_program__attach_perf_event(const struct bpf_program *prog, int pfd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the program to perf event `pfd` through a BPF link (with
+ * `opts->bpf_cookie`), or the perf ioctl (`force_ioctl_attach`, or
+ * kernels without perf links), then enables the event unless
+ * `dont_enable`. On success the link owns `pfd`. NULL with `errno`:
+ * `EINVAL` for a negative fd, bad opts or a program not loaded;
+ * `EOPNOTSUPP` for a cookie through the ioctl; else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_perf_event_opts(const struct bpf_program *prog,
                                                      int pfd,
                                                      const struct bpf_perf_event_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches to raw tracepoint `tp_name` (`BPF_RAW_TRACEPOINT_OPEN`). NULL
+ * with `errno`: `EINVAL` for a program not loaded, else the kernel's
+ * answer (`ENOENT` for an unknown tracepoint).
  */
 struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog,
                                                     const char *tp_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * `bpf_program__attach_raw_tracepoint()` with `opts->cookie` for
+ * `bpf_get_attach_cookie()`. `EINVAL` for bad opts.
  */
 struct bpf_link *bpf_program__attach_raw_tracepoint_opts(const struct bpf_program *prog,
                                                          const char *tp_name,
                                                          struct bpf_raw_tracepoint_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches an sk_skb or sk_msg program to sockmap or sockhash `map_fd`
+ * through a BPF link (its expected attach type says which hook). NULL
+ * with `errno`: `EINVAL` for a program not loaded, else the kernel's
+ * answer.
  */
 struct bpf_link *bpf_program__attach_sockmap(const struct bpf_program *prog, int map_fd);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a tc program to device `ifindex` through tcx (ingress or
+ * egress, from the expected attach type), placed by `opts`
+ * (`BPF_F_BEFORE`/`BPF_F_AFTER` relative to a program or link fd or id,
+ * expected revision). NULL with `errno`: `EINVAL` for ifindex 0, bad
+ * opts, both a relative fd and id, a program not loaded; else the
+ * kernel's answer.
  */
 struct bpf_link *bpf_program__attach_tcx(const struct bpf_program *prog,
                                          int ifindex,
                                          const struct bpf_tcx_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a fentry/fexit/fmod_ret/tp_btf (or freplace) program to the
+ * target it was loaded for. NULL with `errno`: `EINVAL` for a program not
+ * loaded, else the kernel's answer (`EPERM` under lockdown).
  */
 struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * `bpf_program__attach_trace()` with `opts->cookie` for
+ * `bpf_get_attach_cookie()`. `EINVAL` for bad opts.
  */
 struct bpf_link *bpf_program__attach_trace_opts(const struct bpf_program *prog,
                                                 const struct bpf_trace_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches to tracepoint `tp_category/tp_name` (its id read from tracefs)
+ * through a perf event. See `bpf_program__attach_tracepoint_opts()`.
  */
 struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog,
                                                 const char *tp_category,
                                                 const char *tp_name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches to tracepoint `tp_category/tp_name` with `opts->bpf_cookie`.
+ * NULL with `errno`: `EINVAL` for bad opts or NULL names, `ENOENT` for an
+ * unknown tracepoint, `EINVAL` for a program not loaded, else the
+ * kernel's answer.
  */
 struct bpf_link *bpf_program__attach_tracepoint_opts(const struct bpf_program *prog,
                                                      const char *tp_category,
@@ -1200,14 +1267,21 @@ struct bpf_link *bpf_program__attach_tracepoint_opts(const struct bpf_program *p
                                                      const struct bpf_tracepoint_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a program loaded with a `BPF_TRACE_*_MULTI` attach type to the
+ * kernel functions (vmlinux BTF, or `module:pattern`) matching `pattern`,
+ * or to the BTF ids of `opts->ids` (`cnt` of them, optional `cookies`).
+ * NULL with `errno`: `EINVAL` for both or neither a pattern and ids, a
+ * count or cookies with a pattern, no count, a program not loaded;
+ * `ENOENT` when nothing matches; else the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_tracing_multi(const struct bpf_program *prog,
                                                    const char *pattern,
                                                    const struct bpf_tracing_multi_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a uprobe (uretprobe with `retprobe`) at file offset
+ * `func_offset` of `binary_path` for process `pid` (0: this one, -1: all).
+ * See `bpf_program__attach_uprobe_opts()`.
  */
 struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog,
                                             bool retprobe,
@@ -1216,7 +1290,14 @@ struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog,
                                             size_t func_offset);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches one multi-uprobe link to several places of `binary_path`: the
+ * functions matching `func_pattern` (a bare file name is searched like
+ * libbpf), or `opts->syms` or `opts->offsets` (`cnt` of them, optional
+ * `ref_ctr_offsets` and `cookies`), for process `pid` (0: this one, -1:
+ * all). NULL with `errno`: `EINVAL` for no path, a pattern with arrays,
+ * both or neither names and offsets, no count, return plus session
+ * probes, a program not loaded; `ENOENT` for functions not found; else
+ * the kernel's answer.
  */
 struct bpf_link *bpf_program__attach_uprobe_multi(const struct bpf_program *prog,
                                                   pid_t pid,
@@ -1225,7 +1306,17 @@ struct bpf_link *bpf_program__attach_uprobe_multi(const struct bpf_program *prog
                                                   const struct bpf_uprobe_multi_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a uprobe at `func_offset` of `binary_path` (plus the offset of
+ * `opts->func_name`, found in the binary's `.dynsym`/`.symtab`, `name@VER`
+ * accepted) for process `pid` (0: this one, -1: all). A path without `/`
+ * is searched in `LD_LIBRARY_PATH` and the library directories (`*.so*`)
+ * or `PATH`; `archive.zip!/member.so` probes an uncompressed ELF member.
+ * Options: `retprobe`, `ref_ctr_offset` (a USDT semaphore the kernel
+ * counts), `bpf_cookie`, `attach_mode`. NULL with `errno`: `EINVAL` for
+ * bad opts, NULL path, a legacy probe with a reference counter or a
+ * program not loaded; `ENOENT` for a binary or function not found;
+ * `EOPNOTSUPP` for an attach mode the kernel lacks; else the kernel's
+ * answer.
  */
 struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog,
                                                  pid_t pid,
@@ -1234,7 +1325,20 @@ struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog,
                                                  const struct bpf_uprobe_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches a loaded program to every site of USDT probe
+ * `usdt_provider:usdt_name` in `binary_path` (a path, or a bare name
+ * looked up in `$PATH`, or for `*.so` names in the library directories),
+ * for process `pid` (0: this process, -1: every process). The program
+ * reads the probe's arguments and `opts->usdt_cookie` through
+ * `usdt.bpf.h`, whose maps the object must contain. Destroying the link
+ * detaches every site; `bpf_link__fd()` of the link is 0.
+ * NULL with `errno`: `EINVAL` for a program not loaded, a NULL argument,
+ * bad opts (checked against the size of `struct bpf_uprobe_opts`, as
+ * libbpf does) or an argument spec it cannot read; `ENOENT` when the
+ * binary or the probe is not found; `ESRCH` when the object lacks the
+ * USDT maps (and for every later attempt on it); `EBADF` for a binary
+ * that is not a 64-bit little-endian executable or shared library;
+ * `E2BIG` when the specs map is full; else the uprobes' errors.
  */
 struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog,
                                           pid_t pid,
@@ -1244,57 +1348,79 @@ struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog,
                                           const struct bpf_usdt_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches an XDP program to network device `ifindex` through a BPF link.
+ * NULL with `errno`: `EINVAL` for a program not loaded, else the
+ * kernel's answer (`EBUSY` when a program is attached without link).
  */
 struct bpf_link *bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the link (unless disconnected) and frees it. For links over
+ * perf events the perf event fd is closed too, and a legacy kprobe/uprobe
+ * event is removed from tracefs. Returns 0, or the negative errno of the
+ * teardown (the link is freed anyway). NULL is ignored (returns 0).
  */
 int bpf_link__destroy(struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the link from its hook (`BPF_LINK_DETACH`) while keeping the
+ * link object and its fd. Returns 0 or the kernel's negative errno
+ * (`-EINVAL` for links that are no BPF link, e.g. perf-ioctl ones).
  */
 int bpf_link__detach(struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Releases the link's ownership of the attachment: destroying it later
+ * keeps the program attached and its fds open. NULL is ignored.
  */
 void bpf_link__disconnect(struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The link's fd (a BPF link; for links made through the perf ioctl, the
+ * perf event's). `-EINVAL` for NULL.
  */
 int bpf_link__fd(const struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Opens the BPF link pinned at `path` in bpffs; the link remembers `path`
+ * as its pin path. Destroying it closes the fd (the pin keeps the link
+ * alive). NULL with `errno` set on failure (the kernel's answer, e.g.
+ * `ENOENT`).
  */
 struct bpf_link *bpf_link__open(const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Pins the link at `path` (in bpffs; missing parent directory created),
+ * which keeps it attached beyond the process. 0 on success; `-EBUSY` when
+ * already pinned, `-EINVAL` for a path outside bpffs, else the kernel's
+ * negative errno.
  */
 int bpf_link__pin(struct bpf_link *link, const char *path);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Where the link is pinned, or NULL when it is not (the string lives as
+ * long as the link, until unpinned).
  */
 const char *bpf_link__pin_path(const struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Removes the link's pin. 0 on success; `-EINVAL` when not pinned, else
+ * `unlink()`'s negative errno.
  */
 int bpf_link__unpin(struct bpf_link *link);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Makes struct_ops link `link` register `map` instead. 0 on success;
+ * `-EINVAL` for a map that is not a created struct_ops map or a link that
+ * is no struct_ops BPF link; `-EOPNOTSUPP` (struct_ops maps are not
+ * built by the loader yet); else the kernel's negative errno.
  */
 int bpf_link__update_map(struct bpf_link *link, const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Replaces the link's program with `prog` (`BPF_LINK_UPDATE`). 0 on
+ * success; `-EINVAL` for a program not loaded, else the kernel's negative
+ * errno (links that are no BPF link cannot be updated).
  */
 int bpf_link__update_program(struct bpf_link *link, struct bpf_program *prog);
 
@@ -1366,7 +1492,10 @@ struct bpf_linker *bpf_linker__new(const char *filename, struct bpf_linker_opts 
 struct bpf_linker *bpf_linker__new_fd(int fd, struct bpf_linker_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Registers a struct_ops map's implementation with the kernel (through a
+ * BPF link for maps declared with `BPF_F_LINK`). `EINVAL` for a map that
+ * is not a created struct_ops map; `EOPNOTSUPP` otherwise for now (the
+ * loader does not build struct_ops maps yet).
  */
 struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
 
@@ -2486,7 +2615,13 @@ void *user_ring_buffer__reserve_blocking(struct user_ring_buffer *rb, __u32 size
 void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Auto-attaches every program of a loaded skeleton whose SEC() name says
+ * how (see `bpf_program__attach()`), storing each link in its entry's
+ * `link` slot; programs not loaded, with auto-attach off, already linked
+ * or whose section names no target are skipped. Auto-attached struct_ops
+ * maps are attached too (skeletons with map link slots). 0 on success; the
+ * first failure's negative errno (links made so far stay in their slots
+ * for `bpf_object__detach_skeleton()`).
  */
 int bpf_object__attach_skeleton(struct bpf_object_skeleton *s);
 
@@ -2504,7 +2639,8 @@ void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
 void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Destroys every link of a skeleton (programs', and struct_ops maps' in
+ * skeletons with map link slots) and clears the slots. NULL is ignored.
  */
 void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
 

@@ -41,7 +41,7 @@ impl<'a> Mem<'a> {
         Mem { addr: u.addr() as u64, _borrow: core::marker::PhantomData }
     }
 
-    fn addr(&self) -> u64 {
+    pub(crate) fn addr(&self) -> u64 {
         self.addr
     }
 }
@@ -272,15 +272,13 @@ pub fn probe_uprobe_multi(prog_fd: RawFd, pid: u32) -> Result<OwnedFd> {
         target_fd: u32::MAX,
         attach_type: crate::uapi::bpf_enums::attach::TRACE_UPROBE_MULTI,
         flags: 0,
-        target: LinkTarget {
-            uprobe_multi: LinkUprobeMulti {
-                path: ptr_to_u64(c"/".as_ptr()),
-                offsets: ptr_to_u64(offsets.as_ptr()),
-                cnt: 1,
-                pid,
-                ..Default::default()
-            },
-        },
+        target: LinkTarget::uprobe_multi(LinkUprobeMulti {
+            path: ptr_to_u64(c"/".as_ptr()),
+            offsets: ptr_to_u64(offsets.as_ptr()),
+            cnt: 1,
+            pid,
+            ..Default::default()
+        }),
     };
     // SAFETY: the path and offsets outlive the call; cnt matches.
     unsafe { crate::sys::link::create(&attr) }

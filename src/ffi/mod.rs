@@ -8,5 +8,6 @@ pub mod ctypes;
 pub mod cstr;
 pub mod entry;
 pub mod handles;
+pub mod link_handle;
 pub mod opts;
 pub mod union_opts;

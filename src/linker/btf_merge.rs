@@ -247,8 +247,10 @@ impl Linker {
         let mut ext = self.finalize_btf_ext().inspect_err(|e| {
             pr_warn!(".BTF.ext generation failed: {}", errstr(*e));
         })?;
-        // libbpf deduplicates the BTF here (btf__dedup); oxbpf has no BTF
-        // deduplication yet and keeps the appended types as they are.
+        // Deduplicate the merged types, rewriting the .BTF.ext type ids along.
+        self.btf.dedup(ext.as_mut()).inspect_err(|e| {
+            pr_warn!("BTF dedup failed: {}", errstr(*e));
+        })?;
         self.btf.set_big_endian(order.big);
         let mut out = vec![self.btf_section(b".BTF", self.btf.raw_data().to_vec())?];
         if let Some(ext) = ext.as_mut() {

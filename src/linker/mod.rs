@@ -19,10 +19,8 @@
 //! [`Linker::finalize`] produces the output's; [`io`] is the only place that
 //! opens, reads or writes files.
 //!
-//! Not done (yet): libbpf runs `btf__dedup()` on the merged BTF at
-//! finalisation; oxbpf has no BTF deduplication yet, so the output BTF keeps
-//! every object's types (duplicates included). It is valid and loads the
-//! same; only its size differs.
+//! At finalisation the merged BTF is deduplicated (as `btf__dedup()` does),
+//! with the `.BTF.ext` type ids remapped along.
 
 mod btf_merge;
 pub mod elf64;

@@ -29,9 +29,13 @@ pub enum Feature {
     ProbeReadKern,
     ProgBindMap,
     UprobeMultiLink,
+    /// `bpf_get_attach_cookie()` (USDT spec ids travel in the cookie).
+    BpfCookie,
+    /// The x86-64 `uprobe()` syscall (optimised probes on 10-byte nops).
+    UprobeSyscall,
 }
 
-const COUNT: usize = Feature::UprobeMultiLink as usize + 1;
+const COUNT: usize = Feature::UprobeSyscall as usize + 1;
 
 impl Feature {
     /// The description libbpf prints when a probe errors out.
@@ -53,6 +57,8 @@ impl Feature {
             Feature::ProbeReadKern => "bpf_probe_read_kernel() helper",
             Feature::ProgBindMap => "BPF_PROG_BIND_MAP support",
             Feature::UprobeMultiLink => "BPF multi-uprobe link support",
+            Feature::BpfCookie => "BPF cookie support",
+            Feature::UprobeSyscall => "kernel supports uprobe syscall",
         }
     }
 }
@@ -269,6 +275,8 @@ fn run_probe(f: Feature, token_fd: i32) -> crate::error::Result<bool> {
             }
             matches!(kcall::probe_uprobe_multi(fd, u32::MAX), Err(e) if e.errno() == libc::EINVAL)
         }
+        Feature::BpfCookie => load(pt::TRACEPOINT, &[insn(0x85, 0, 0, 0, 174), EXIT], 0, t).is_ok(),
+        Feature::UprobeSyscall => crate::sys::binary::has_uprobe_syscall(),
     })
 }
 
@@ -282,5 +290,20 @@ mod tests {
         assert_eq!(b.len(), 24 + 16 + 5);
         assert_eq!(&b[..4], &[0x9f, 0xeb, 1, 0]);
         assert_eq!(u32::from_ne_bytes(b[16..20].try_into().unwrap()), 16); // str_off
+    }
+}
+
+#[cfg(test)]
+mod kernel_tests {
+    use super::*;
+
+    /// The kernel these tests run on (6.18) has BPF cookies and the x86-64
+    /// uprobe syscall; a fresh cache (token 0) probes them once.
+    #[test]
+    fn cookie_and_uprobe_syscall_probes() {
+        let c = FeatureCache::new(0);
+        assert!(c.supports(Feature::BpfCookie));
+        assert!(c.supports(Feature::BpfCookie));
+        assert_eq!(c.supports(Feature::UprobeSyscall), crate::sys::binary::has_uprobe_syscall());
     }
 }

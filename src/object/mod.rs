@@ -119,6 +119,8 @@ pub struct Object {
     pub token_fd: Option<OwnedFd>,
     /// Feature probes through the object's token (None: process-wide).
     pub feat_cache: Option<Box<features::FeatureCache>>,
+    /// USDT support, set up by the first USDT attachment (a failure is kept).
+    pub usdt: Option<Result<Box<crate::usdt::attach::ObjectUsdt>>>,
 }
 
 impl core::fmt::Debug for Object {

@@ -325,9 +325,8 @@ pub fn find_prog_btf_id(name: &str, prog_fd: u32) -> Result<u32> {
     let btf = Btf::load_from_kernel_by_id(btf_id, None).inspect_err(|e| {
         crate::pr_warn!("Failed to get BTF {btf_id} of the program: {e}");
     })?;
-    btf.find_by_name_kind(name.as_bytes(), BTF_KIND_FUNC).map_err(|_| {
+    btf.find_by_name_kind(name.as_bytes(), BTF_KIND_FUNC).inspect_err(|_| {
         crate::pr_warn!("{name} is not found in prog's BTF");
-        Error::INVAL
     })
 }
 

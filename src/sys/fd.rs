@@ -32,6 +32,28 @@ pub fn release(fd: OwnedFd) -> RawFd {
     fd.into_raw_fd()
 }
 
+/// Takes ownership of an fd handed over by the application (a perf event
+/// fd given to an attach call): it is closed when the owner drops it. The
+/// caller guarantees the fd is open and no longer used by anyone else.
+pub fn own(raw: RawFd) -> Result<OwnedFd> {
+    if raw < 0 {
+        return Err(Error::BAD_FD);
+    }
+    // SAFETY: per the contract, ownership of `raw` is handed over.
+    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+}
+
+/// Closes an fd and reports `close(2)`'s error (dropping an `OwnedFd`
+/// ignores it).
+pub fn close(fd: OwnedFd) -> Result<()> {
+    let raw = fd.into_raw_fd();
+    // SAFETY: `raw` was owned by `fd` and is not used again.
+    if unsafe { libc::close(raw) } < 0 {
+        return Err(Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Closes a raw fd that a handle owns as a plain number (as libbpf's
 /// `btf->fd`); errors are ignored, as `close()` results are.
 pub fn close_raw(fd: RawFd) {

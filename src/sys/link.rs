@@ -17,6 +17,7 @@ use crate::sys::bpf::{self, cmd, ptr_to_u64};
 pub struct LinkIter {
     pub iter_info: u64,
     pub iter_info_len: u32,
+    pub _pad: u32,
 }
 
 /// `link_create.perf_event`.
@@ -42,6 +43,7 @@ pub struct LinkKprobeMulti {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LinkTracing {
     pub target_btf_id: u32,
+    pub _pad: u32,
     pub cookie: u64,
 }
 
@@ -61,6 +63,7 @@ pub struct LinkNetfilter {
 pub struct LinkRelative {
     /// `relative_fd`, or `relative_id` with `BPF_F_ID` in `flags`.
     pub relative_fd: u32,
+    pub _pad: u32,
     pub expected_revision: u64,
 }
 
@@ -85,6 +88,7 @@ pub struct LinkTracingMulti {
     pub ids: u64,
     pub cookies: u64,
     pub cnt: u32,
+    pub _pad: u32,
 }
 
 /// The per-attach-type union of `link_create`.
@@ -102,6 +106,64 @@ pub union LinkTarget {
     pub uprobe_multi: LinkUprobeMulti,
     pub tracing_multi: LinkTracingMulti,
     pub raw: [u64; 6],
+}
+
+/// Constructors filling one member of a zeroed union: every byte the
+/// kernel may read is initialised (the members have no implicit padding).
+impl LinkTarget {
+    pub fn btf_id(target_btf_id: u32) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.target_btf_id = target_btf_id;
+        t
+    }
+    pub fn iter(v: LinkIter) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.iter = v;
+        t
+    }
+    pub fn perf_event(v: LinkPerfEvent) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.perf_event = v;
+        t
+    }
+    pub fn kprobe_multi(v: LinkKprobeMulti) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.kprobe_multi = v;
+        t
+    }
+    pub fn tracing(v: LinkTracing) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.tracing = v;
+        t
+    }
+    pub fn netfilter(v: LinkNetfilter) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.netfilter = v;
+        t
+    }
+    pub fn relative(v: LinkRelative) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.relative = v;
+        t
+    }
+    pub fn uprobe_multi(v: LinkUprobeMulti) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.uprobe_multi = v;
+        t
+    }
+    pub fn tracing_multi(v: LinkTracingMulti) -> LinkTarget {
+        let mut t = LinkTarget::default();
+        t.tracing_multi = v;
+        t
+    }
+}
+
+impl LinkTarget {
+    /// The union as six words (every member is plain data).
+    pub fn words(&self) -> [u64; 6] {
+        // SAFETY: every bit pattern is a valid `[u64; 6]`, the size of the union.
+        unsafe { self.raw }
+    }
 }
 
 impl Default for LinkTarget {
@@ -262,6 +324,8 @@ const _: () = {
     assert!(offset_of!(LinkCreateAttr, target) == 16);
     assert!(LinkCreateAttr::SIZE == 64);
     assert!(offset_of!(LinkTracing, cookie) == 8);
+    assert!(size_of::<LinkIter>() == 16 && size_of::<LinkTracing>() == 16 && size_of::<LinkRelative>() == 16);
+    assert!(size_of::<LinkTracingMulti>() == 24 && size_of::<LinkKprobeMulti>() == 32 && size_of::<LinkUprobeMulti>() == 48);
     assert!(offset_of!(LinkUprobeMulti, path_fd) == 44);
     assert!(LinkUpdateAttr::SIZE == 16);
     assert!(RawTpAttr::SIZE == 24);

@@ -8,11 +8,13 @@
 //! memory with the kernel, atomics only) and [`perf`] (`perf_event_open`).
 
 pub mod bpf;
+pub mod binary;
 pub mod btf;
 pub mod epoll;
 pub mod fd;
 pub mod fs;
 pub mod fd_mapping;
+pub mod file_map;
 pub mod info;
 pub mod link;
 pub mod map;
@@ -23,5 +25,6 @@ pub mod obj;
 pub mod perf;
 pub mod prog;
 pub mod process;
+pub mod tracefs;
 pub mod usermem;
 pub mod blob;

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use std::os::fd::{OwnedFd, RawFd};
 
 use crate::error::{Error, Result};
-use crate::uapi::perf::{perf_event_attr, PERF_EVENT_IOC_DISABLE, PERF_EVENT_IOC_ENABLE, PERF_FLAG_FD_CLOEXEC};
+use crate::uapi::perf::{perf_event_attr, PERF_EVENT_IOC_DISABLE, PERF_EVENT_IOC_ENABLE, PERF_EVENT_IOC_SET_BPF, PERF_FLAG_FD_CLOEXEC};
 
 /// A `perf_event_attr` the kernel may read for as long as `'a`: one of
 /// ours, or a C caller's, which may be older or newer than our struct (the
@@ -45,6 +45,26 @@ pub fn open(attr: AttrRef<'_>, pid: i32, cpu: i32, group_fd: i32, flags: u64) ->
         return Err(Error::last_os_error());
     }
     crate::sys::fd::adopt(fd as i32)
+}
+
+/// Opens a kprobe or uprobe perf event: `attr` is complete but for
+/// `config1`, which becomes the address of `name` (the kernel function, or
+/// the path of the binary) for the duration of the call.
+pub fn open_probe(attr: &perf_event_attr, name: &core::ffi::CStr, pid: i32, cpu: i32) -> Result<OwnedFd> {
+    let mut a = *attr;
+    a.config1 = name.as_ptr() as u64;
+    open(AttrRef::new(&a), pid, cpu, -1, 0)
+}
+
+/// `PERF_EVENT_IOC_SET_BPF`: runs BPF program `prog_fd` on every event of
+/// perf event `fd` (the pre-BPF-link way of attaching).
+pub fn set_bpf(fd: RawFd, prog_fd: RawFd) -> Result<()> {
+    // SAFETY: the request takes an integer (the program fd) by value.
+    let r = unsafe { libc::ioctl(fd, PERF_EVENT_IOC_SET_BPF as libc::c_ulong, prog_fd as libc::c_ulong) };
+    if r < 0 {
+        return Err(Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn ioctl_noarg(fd: RawFd, request: u64) -> Result<()> {

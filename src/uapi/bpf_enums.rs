@@ -148,7 +148,19 @@ pub mod map_flags {
     pub const RDONLY_PROG: u32 = 1 << 7;
     pub const WRONLY_PROG: u32 = 1 << 8;
     pub const MMAPABLE: u32 = 1 << 10;
+    /// A struct_ops map attached through a BPF link.
+    pub const LINK: u32 = 1 << 13;
     pub const TOKEN_FD: u32 = 1 << 16;
+}
+
+/// Flags of `link_create` members.
+pub mod link_flags {
+    /// `BPF_F_KPROBE_MULTI_RETURN`: return probes.
+    pub const KPROBE_MULTI_RETURN: u32 = 1;
+    /// `BPF_F_UPROBE_MULTI_RETURN`: return probes.
+    pub const UPROBE_MULTI_RETURN: u32 = 1;
+    /// `BPF_F_ID`: `relative_fd` holds an id.
+    pub const ID: u32 = 1 << 5;
 }
 
 /// Element operation flags.

@@ -58,6 +58,14 @@ pub const PERF_FLAG_FD_CLOEXEC: u64 = 1 << 3;
 pub const PERF_EVENT_IOC_ENABLE: u64 = 0x2400;
 /// `PERF_EVENT_IOC_DISABLE` (`_IO('$', 1)`).
 pub const PERF_EVENT_IOC_DISABLE: u64 = 0x2401;
+/// `PERF_EVENT_IOC_SET_BPF` (`_IOW('$', 8, __u32)`).
+pub const PERF_EVENT_IOC_SET_BPF: u64 = 0x4004_2408;
+/// `PERF_TYPE_TRACEPOINT`: `config` is a tracepoint (or probe event) id.
+pub const PERF_TYPE_TRACEPOINT: u32 = 2;
+/// `PERF_COUNT_SW_CPU_CLOCK`.
+pub const PERF_COUNT_SW_CPU_CLOCK: u64 = 0;
+/// Where a uprobe's reference counter offset sits in `config` (bits 32-63).
+pub const PERF_UPROBE_REF_CTR_OFFSET_SHIFT: u32 = 32;
 
 /// Offsets in `struct perf_event_mmap_page`, the first page of a perf ring:
 /// `data_head` (written by the kernel) and `data_tail` (written by the reader).

@@ -6,13 +6,32 @@
 use crate::error::Error;
 use crate::ffi::ctypes::*;
 use crate::ffi::handles;
-use crate::not_implemented;
 use crate::ffi::api::libbpf_h::types::*;
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Registers a struct_ops map's implementation with the kernel (through a
+/// BPF link for maps declared with `BPF_F_LINK`). `EINVAL` for a map that
+/// is not a created struct_ops map; `EOPNOTSUPP` otherwise for now (the
+/// loader does not build struct_ops maps yet).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__attach_struct_ops(map: *const bpf_map) -> *mut bpf_link {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_map__attach_struct_ops", || {
+        // SAFETY: `map` is NULL or a live map handle.
+        let m = unsafe { struct_ops_ref(map) }?;
+        crate::link::struct_ops::attach(&m, None).map(crate::ffi::link_handle::link_into_c)
+    })
+}
+
+/// What struct_ops attachment needs to know about a map handle.
+///
+/// # Safety
+/// `map` is NULL or a live map handle.
+pub(crate) unsafe fn struct_ops_ref(map: *const bpf_map) -> crate::error::Result<crate::link::struct_ops::MapRef> {
+    // SAFETY: forwarded contract.
+    let fd = unsafe { bpf_map__fd(map) };
+    // SAFETY: forwarded contract.
+    let mut r = unsafe { handles::map(map) }?;
+    let m = r.map()?;
+    Ok(crate::link::struct_ops::MapRef::of(m, (fd >= 0).then_some(fd)))
 }
 
 /// Whether skeleton attaching attaches this (struct_ops) map.
