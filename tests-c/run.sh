@@ -5,7 +5,8 @@
 #   3. ABI checks generated from ../shared/abi/ (C and C++), and the symbol table;
 #   4. BPF objects built from tests-c/progs/*.bpf.c with clang;
 #   5. every C test tests-c/*.c, on the real kernel, against build/libbpf.so.1,
-#      and for differential tests also against Debian's libbpf1, comparing output.
+#      and for differential tests also against Debian's libbpf1, comparing output;
+#   6. every real-user scenario tests-c/users/*.sh (see tests-c/lib/users.sh).
 # Ends with one line: N passed, N failed, N skipped.
 #
 # Markers a test file may carry in its first lines:
@@ -242,6 +243,21 @@ for src in "$T"/*.c "$T"/*.cc; do
 		say "      $detail"
 		ko "$name" "$LOGS/$name.diff"
 	fi
+done
+
+# 6. Real users: each tests-c/users/<name>.sh (test "users_<name>") runs
+#    Debian's builds of libbpf users on our library and on Debian's; it gets
+#    the directory of our libbpf.so.1 and exits 0, 77 (SKIP: reason) or fails.
+for sh in "$T"/users/*.sh; do
+	[ -e "$sh" ] || continue
+	name=users_$(basename "$sh" .sh)
+	selected "$name" || continue
+	OXBPF_PROGS="$B/progs" timeout 600 bash "$sh" "$ROOT/build" > "$LOGS/$name.log" 2>&1
+	case $? in
+	0) ok "$name" ;;
+	77) sk "$name" "$(sed -n 's/^SKIP: //p' "$LOGS/$name.log" | head -n 1)" ;;
+	*) ko "$name" "$LOGS/$name.log" ;;
+	esac
 done
 
 say ""

@@ -172,6 +172,41 @@ pub(crate) struct BtfMapDef {
     pub key_type_id: u32,
     pub value_type_id: u32,
     pub has_inner: bool,
+    /// Which attributes the definition spelled out (`part::*` bits), for
+    /// the debug log of what was found.
+    pub parts: u32,
+}
+
+/// Bits of `BtfMapDef::parts`.
+pub(crate) mod part {
+    pub const MAP_TYPE: u32 = 1 << 0;
+    pub const KEY_TYPE: u32 = 1 << 1;
+    pub const KEY_SIZE: u32 = 1 << 2;
+    pub const VALUE_TYPE: u32 = 1 << 3;
+    pub const VALUE_SIZE: u32 = 1 << 4;
+    pub const MAX_ENTRIES: u32 = 1 << 5;
+    pub const MAP_FLAGS: u32 = 1 << 6;
+    pub const NUMA_NODE: u32 = 1 << 7;
+    pub const PINNING: u32 = 1 << 8;
+    pub const INNER_MAP: u32 = 1 << 9;
+    pub const MAP_EXTRA: u32 = 1 << 10;
+
+    /// The bit of a definition member, by name (0: none of these).
+    pub fn of(member: &str) -> u32 {
+        match member {
+            "type" => MAP_TYPE,
+            "key" => KEY_TYPE,
+            "key_size" => KEY_SIZE,
+            "value" => VALUE_TYPE,
+            "value_size" => VALUE_SIZE,
+            "max_entries" => MAX_ENTRIES,
+            "map_flags" => MAP_FLAGS,
+            "numa_node" => NUMA_NODE,
+            "pinning" => PINNING,
+            "map_extra" => MAP_EXTRA,
+            _ => 0,
+        }
+    }
 }
 
 /// libbpf's lower-case kind names, as its messages print them.
@@ -316,6 +351,7 @@ pub(crate) fn parse_map_def(b: &Btf, map: &str, def: Type, strict: bool, out: &m
                 let inner_def = inner.as_deref_mut().ok_or(Error::INVAL)?;
                 parse_map_def(b, &inner_name, target, strict, inner_def, None)?;
                 out.has_inner = true;
+                out.parts |= part::INNER_MAP;
             }
             "pinning" => {
                 if is_inner {
@@ -338,6 +374,7 @@ pub(crate) fn parse_map_def(b: &Btf, map: &str, def: Type, strict: bool, out: &m
                 crate::pr_debug!("map '{map}': ignoring unknown field '{name}'.");
             }
         }
+        out.parts |= part::of(name);
     }
     if out.map_type == mt::UNSPEC {
         crate::pr_warn!("map '{map}': map type isn't specified.");
@@ -353,7 +390,43 @@ fn fill_map(m: &mut Map, d: &BtfMapDef) {
     m.btf_key_type_id = d.key_type_id;
     m.btf_value_type_id = d.value_type_id;
     m.adjust_ringbuf_size();
-    crate::pr_debug!("map '{}': found type = {}.", m.name_str(), d.map_type);
+    log_found(&m.name_str(), d);
+}
+
+/// The debug lines libbpf prints for the attributes a definition gave.
+fn log_found(name: &str, d: &BtfMapDef) {
+    let has = |bit| d.parts & bit != 0;
+    if has(part::MAP_TYPE) {
+        crate::pr_debug!("map '{name}': found type = {}.", d.map_type);
+    }
+    if has(part::KEY_TYPE) {
+        crate::pr_debug!("map '{name}': found key [{}], sz = {}.", d.key_type_id, d.key_size);
+    } else if has(part::KEY_SIZE) {
+        crate::pr_debug!("map '{name}': found key_size = {}.", d.key_size);
+    }
+    if has(part::VALUE_TYPE) {
+        crate::pr_debug!("map '{name}': found value [{}], sz = {}.", d.value_type_id, d.value_size);
+    } else if has(part::VALUE_SIZE) {
+        crate::pr_debug!("map '{name}': found value_size = {}.", d.value_size);
+    }
+    if has(part::MAX_ENTRIES) {
+        crate::pr_debug!("map '{name}': found max_entries = {}.", d.max_entries);
+    }
+    if has(part::MAP_FLAGS) {
+        crate::pr_debug!("map '{name}': found map_flags = {:#x}.", d.map_flags);
+    }
+    if has(part::MAP_EXTRA) {
+        crate::pr_debug!("map '{name}': found map_extra = {:#x}.", d.map_extra);
+    }
+    if has(part::PINNING) {
+        crate::pr_debug!("map '{name}': found pinning = {}.", d.pinning);
+    }
+    if has(part::NUMA_NODE) {
+        crate::pr_debug!("map '{name}': found numa_node = {}.", d.numa_node);
+    }
+    if has(part::INNER_MAP) {
+        crate::pr_debug!("map '{name}': found inner map definition.");
+    }
 }
 
 /// The BTF-defined maps of `.maps`, in DATASEC order.

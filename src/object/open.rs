@@ -429,9 +429,14 @@ fn init_maps(obj: &mut Object, elf: &Elf, scan: &Scan, opts: &OpenOptions) -> Re
     Ok(())
 }
 
-/// Gives each program the type and attach type of its SEC() definition.
+/// Gives each entry-point program the type and attach type of its SEC()
+/// definition (subprograms have none, and are not reported).
 fn init_progs(obj: &mut Object) {
-    for p in &mut obj.programs {
+    for i in 0..obj.programs.len() {
+        if obj.is_subprog(i) {
+            continue;
+        }
+        let p = &mut obj.programs[i];
         let sec = p.sec_name_str().into_owned();
         match sec_def::find(&sec) {
             Some(d) => {
@@ -473,7 +478,7 @@ fn collect_prog_relos(obj: &mut Object, elf: &Elf, scan: &Scan, rel_sec: &Sectio
     let target = &elf.sections[target_idx];
     let relo_name = lossy(rel_sec.name).into_owned();
     crate::pr_debug!("sec '{relo_name}': collecting relocation for section({target_idx}) '{}'", lossy(target.name));
-    let sites: Vec<MapSite> = obj.maps.iter().map(|m| MapSite { data: m.data, sec_idx: m.sec_idx, sec_offset: m.sec_offset }).collect();
+    let sites: Vec<MapSite> = obj.maps.iter().map(|m| MapSite { data: m.data, sec_idx: m.sec_idx, sec_offset: m.sec_offset, name: m.name_str().into_owned() }).collect();
     let extern_syms: Vec<usize> = obj.externs.iter().map(|e| e.sym_idx).collect();
     let kinds = &scan.kinds;
     let data_sections = |i: usize| match kinds.get(i) {

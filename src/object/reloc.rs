@@ -67,12 +67,14 @@ pub enum DataKind {
 }
 
 /// What a map looks like to relocation: where it lives in the ELF.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapSite {
     /// None for BTF-defined maps.
     pub data: Option<DataKind>,
     pub sec_idx: usize,
     pub sec_offset: u64,
+    /// For the debug log.
+    pub name: String,
 }
 
 /// What relocation recording needs to know about the object.
@@ -198,7 +200,8 @@ pub fn record(
             crate::pr_warn!("prog '{prog_name}': map relo failed to find map for section '{sec_name}', off {}", sym.value);
             return Err(Error::RELOC);
         };
-        crate::pr_debug!("prog '{prog_name}': found map {map_idx} for insn #{insn_idx}");
+        let m = &ctx.maps[map_idx];
+        crate::pr_debug!("prog '{prog_name}': found map {map_idx} ({}, sec {}, off {}) for insn #{insn_idx}", m.name, m.sec_idx, m.sec_offset);
         return Ok(Reloc { map_idx, ..Reloc::new(insn_idx, RelocKind::Ld64) });
     };
 
@@ -215,7 +218,8 @@ pub fn record(
         crate::pr_warn!("prog '{prog_name}': bad data relo against '{sym_name}' at offset {}", sym.value);
         return Err(Error::RELOC);
     }
-    crate::pr_debug!("prog '{prog_name}': found data map {map_idx} for insn {insn_idx}");
+    let m = &ctx.maps[map_idx];
+    crate::pr_debug!("prog '{prog_name}': found data map {map_idx} ({}, sec {}, off {}) for insn {insn_idx}", m.name, m.sec_idx, m.sec_offset);
     Ok(Reloc { map_idx, sym_off: sym.value as u32, ..Reloc::new(insn_idx, RelocKind::Data) })
 }
 
@@ -337,9 +341,9 @@ mod tests {
     #[test]
     fn records_each_kind() {
         let maps = [
-            MapSite { data: None, sec_idx: 5, sec_offset: 0 },
-            MapSite { data: None, sec_idx: 5, sec_offset: 32 },
-            MapSite { data: Some(DataKind::Rodata), sec_idx: 6, sec_offset: 0 },
+            MapSite { data: None, sec_idx: 5, sec_offset: 0, name: "a".into() },
+            MapSite { data: None, sec_idx: 5, sec_offset: 32, name: "b".into() },
+            MapSite { data: Some(DataKind::Rodata), sec_idx: 6, sec_offset: 0, name: "x.rodata".into() },
         ];
         let data = |i: usize| if i == 6 { Some(DataKind::Rodata) } else { None };
         let names = |i: usize| format!("sec{i}");
@@ -360,7 +364,7 @@ mod tests {
 
     #[test]
     fn refuses_bad_references() {
-        let maps = [MapSite { data: None, sec_idx: 5, sec_offset: 0 }];
+        let maps = [MapSite { data: None, sec_idx: 5, sec_offset: 0, name: "a".into() }];
         let data = |_: usize| None;
         let names = |i: usize| format!("sec{i}");
         let c = ctx(&maps, &data, &names);
