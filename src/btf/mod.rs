@@ -72,6 +72,7 @@
 
 mod builder;
 mod data;
+pub mod dump;
 mod elf;
 mod ext;
 mod header;
@@ -85,6 +86,7 @@ mod types;
 
 pub use builder::{BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION};
 pub use data::Btf;
+pub use dump::BtfDump;
 pub use ext::{BtfExt, ExtInfo, InfoSec, CORE_RELO_MIN, FUNC_INFO_MIN, LINE_INFO_MIN};
 pub use header::Header;
 pub use kernel::{LoadOptions, LOG_BUF_SIZE};

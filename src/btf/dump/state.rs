@@ -1,0 +1,173 @@
+//! What a dumper remembers between calls: per-type flags, the names it has
+//! handed out (with their `___N` suffixes) and cached alignments.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::super::data::Btf;
+use super::super::index::hash_bytes;
+use crate::uapi::btf::*;
+
+/// Topological ordering state of a type (2 bits).
+pub(super) const ORDER_MASK: u8 = 0b0000_0011;
+pub(super) const ORDERING: u8 = 0b0000_0001;
+pub(super) const ORDERED: u8 = 0b0000_0010;
+/// Emission state of a type (2 bits).
+pub(super) const EMIT_MASK: u8 = 0b0000_1100;
+pub(super) const EMITTING: u8 = 0b0000_0100;
+pub(super) const EMITTED: u8 = 0b0000_1000;
+/// A forward declaration (or, for a typedef, its definition) was printed.
+pub(super) const FWD_EMITTED: u8 = 0b0001_0000;
+/// The type's printed name is decided.
+pub(super) const NAME_RESOLVED: u8 = 0b0010_0000;
+/// Some other type refers to this one.
+pub(super) const REFERENCED: u8 = 0b0100_0000;
+
+/// Per-type flags, indexed by type id; id 0 (VOID) is ordered and emitted.
+#[derive(Default)]
+pub(super) struct Flags {
+    bits: Vec<u8>,
+    /// Highest id whose references have been marked.
+    pub(super) marked_up_to: u32,
+}
+
+impl Flags {
+    /// Makes room for ids below `cnt`.
+    pub(super) fn grow(&mut self, cnt: u32) {
+        if self.bits.is_empty() {
+            self.bits.push(ORDERED | EMITTED);
+        }
+        if (cnt as usize) > self.bits.len() {
+            self.bits.resize(cnt as usize, 0);
+        }
+    }
+
+    pub(super) fn get(&self, id: u32) -> u8 {
+        self.bits.get(id as usize).copied().unwrap_or(0)
+    }
+
+    pub(super) fn has(&self, id: u32, flag: u8) -> bool {
+        self.get(id) & flag != 0
+    }
+
+    pub(super) fn set(&mut self, id: u32, flag: u8) {
+        if let Some(b) = self.bits.get_mut(id as usize) {
+            *b |= flag;
+        }
+    }
+
+    pub(super) fn order(&self, id: u32) -> u8 {
+        self.get(id) & ORDER_MASK
+    }
+
+    pub(super) fn set_order(&mut self, id: u32, state: u8) {
+        if let Some(b) = self.bits.get_mut(id as usize) {
+            *b = (*b & !ORDER_MASK) | state;
+        }
+    }
+
+    pub(super) fn emit(&self, id: u32) -> u8 {
+        self.get(id) & EMIT_MASK
+    }
+
+    pub(super) fn set_emit(&mut self, id: u32, state: u8) {
+        if let Some(b) = self.bits.get_mut(id as usize) {
+            *b = (*b & !EMIT_MASK) | state;
+        }
+    }
+
+    /// Marks every type referred to by types `marked_up_to + 1 .. cnt` (an
+    /// anonymous enum nobody refers to is a top-level declaration). `EINVAL`
+    /// for a kind the dumper does not know.
+    pub(super) fn mark_references(&mut self, btf: &Btf) -> crate::error::Result<()> {
+        let cnt = btf.type_cnt();
+        self.grow(cnt);
+        for id in self.marked_up_to + 1..cnt {
+            let Some(t) = btf.type_by_id(id) else { continue };
+            match t.kind() {
+                BTF_KIND_INT | BTF_KIND_ENUM | BTF_KIND_ENUM64 | BTF_KIND_FWD | BTF_KIND_FLOAT => {}
+                BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_PTR | BTF_KIND_TYPEDEF
+                | BTF_KIND_FUNC | BTF_KIND_VAR | BTF_KIND_DECL_TAG | BTF_KIND_TYPE_TAG => {
+                    self.set(t.type_id(), REFERENCED)
+                }
+                BTF_KIND_ARRAY => {
+                    if let Some(a) = t.array() {
+                        self.set(a.index_type, REFERENCED);
+                        self.set(a.elem_type, REFERENCED);
+                    }
+                }
+                BTF_KIND_STRUCT | BTF_KIND_UNION => t.members().for_each(|m| self.set(m.type_id, REFERENCED)),
+                BTF_KIND_FUNC_PROTO => t.params().for_each(|p| self.set(p.type_id, REFERENCED)),
+                BTF_KIND_DATASEC => t.secinfos().for_each(|v| self.set(v.type_id, REFERENCED)),
+                _ => return Err(crate::error::Error::INVAL),
+            }
+            self.marked_up_to = id;
+        }
+        Ok(())
+    }
+}
+
+/// Hashes byte strings with the BTF index's hash.
+#[derive(Default)]
+pub(super) struct BytesHasher(u64);
+
+impl Hasher for BytesHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = (self.0.rotate_left(7) ^ hash_bytes(bytes)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(7) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// How many times each name has been used in one C namespace.
+#[derive(Default)]
+pub(super) struct NameCounts(HashMap<Box<[u8]>, u32, BuildHasherDefault<BytesHasher>>);
+
+impl NameCounts {
+    /// Records one more use of `name`; returns how many uses it has now
+    /// (1 for the first).
+    pub(super) fn bump(&mut self, name: &[u8]) -> u32 {
+        if let Some(n) = self.0.get_mut(name) {
+            *n += 1;
+            return *n;
+        }
+        self.0.insert(name.into(), 1);
+        1
+    }
+}
+
+/// The longest name a suffixed duplicate may have (libbpf formats it into a
+/// 256-byte buffer).
+const MAX_DUP_NAME: usize = 255;
+
+/// `name___N`, cut to libbpf's length limit.
+pub(super) fn dup_name(name: &[u8], n: u32) -> Box<[u8]> {
+    let mut s = Vec::with_capacity(name.len() + 8);
+    s.extend_from_slice(name);
+    s.extend_from_slice(b"___");
+    s.extend_from_slice(n.to_string().as_bytes());
+    s.truncate(MAX_DUP_NAME);
+    s.into_boxed_slice()
+}
+
+/// Names handed out to types: the two C namespaces (struct/union/enum tags;
+/// typedefs and enumerators) and the suffixed names of duplicates.
+#[derive(Default)]
+pub(super) struct Names {
+    pub(super) tags: NameCounts,
+    pub(super) idents: NameCounts,
+    /// Types whose name got a `___N` suffix.
+    pub(super) renamed: HashMap<u32, Box<[u8]>>,
+}
+
+/// Alignments computed so far (`align + 1`, 0 when unknown, `u8::MAX` when
+/// the type has none), valid for one pointer size.
+#[derive(Default)]
+pub(super) struct AlignCache {
+    pub(super) ptr_sz: u32,
+    pub(super) v: Vec<u8>,
+}

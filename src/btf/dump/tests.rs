@@ -1,0 +1,1 @@
+//! Unit tests of the BTF-to-C printer on hand-built BTF.
