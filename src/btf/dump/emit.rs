@@ -158,16 +158,17 @@ impl<'a> Cx<'a, '_> {
         }
         let orig = self.str_at(t.name_off());
         if self.d.flags.has(id, NAME_RESOLVED) {
-            return if self.d.names.renamed.contains_key(&id) { NameRef::Renamed } else { NameRef::Orig(orig) };
+            return if self.d.flags.has(id, RENAMED) { NameRef::Renamed } else { NameRef::Orig(orig) };
         }
         self.d.flags.set(id, NAME_RESOLVED);
         if t.is_fwd() || (t.is_enum() && t.vlen() == 0) {
             return NameRef::Orig(orig);
         }
         let names = &mut self.d.names;
-        let n = if ident { names.idents.bump(orig) } else { names.tags.bump(orig) };
+        let n = if ident { names.idents.bump(self.btf, t.name_off()) } else { names.tags.bump(self.btf, t.name_off()) };
         if n > 1 {
             names.renamed.insert(id, dup_name(orig, n));
+            self.d.flags.set(id, RENAMED);
             return NameRef::Renamed;
         }
         NameRef::Orig(orig)
@@ -377,7 +378,7 @@ impl<'a> Cx<'a, '_> {
         for e in t.enumerators() {
             let name = self.str_at(e.name_off);
             // Enumerators share the namespace of typedefs.
-            let n = self.d.names.idents.bump(name);
+            let n = self.d.names.idents.bump(self.btf, e.name_off);
             self.put(b"\n");
             self.put_tabs(lvl + 1);
             self.put(name);

@@ -152,6 +152,9 @@ impl BtfDump {
             decl_stack: Vec::new(),
         };
         d.flags.mark_references(btf)?;
+        // Enough for kernel BTF without growing.
+        d.names.tags.reserve(btf, btf.type_cnt() as usize / 8);
+        d.names.idents.reserve(btf, btf.type_cnt() as usize / 4);
         Ok(d)
     }
 

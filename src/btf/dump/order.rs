@@ -18,7 +18,16 @@ impl Cx<'_, '_> {
     /// the caller needs it fully defined (strong link). `ELOOP` for a cycle
     /// of strong links (or a graph nested too deep), `EINVAL` for an
     /// unknown kind or id.
+    #[inline]
     pub(super) fn order_type(&mut self, id: u32, through_ptr: bool) -> Result<bool> {
+        // Done before: whoever reaches it again may rely on its definition.
+        if self.d.flags.order(id) == ORDERED {
+            return Ok(true);
+        }
+        self.order_step(id, through_ptr)
+    }
+
+    fn order_step(&mut self, id: u32, through_ptr: bool) -> Result<bool> {
         if !self.enter() {
             return Err(Error::new(libc::ELOOP));
         }
@@ -29,10 +38,6 @@ impl Cx<'_, '_> {
 
     fn order_inner(&mut self, id: u32, through_ptr: bool) -> Result<bool> {
         let state = self.d.flags.order(id);
-        // Done before: whoever reaches it again may rely on its definition.
-        if state == ORDERED {
-            return Ok(true);
-        }
         let t = self.btf.type_by_id(id).ok_or(Error::INVAL)?;
         let named = t.name_off() != 0;
         if state == ORDERING {

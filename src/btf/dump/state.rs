@@ -2,7 +2,6 @@
 //! handed out (with their `___N` suffixes) and cached alignments.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::super::data::Btf;
 use super::super::index::hash_bytes;
@@ -22,6 +21,8 @@ pub(super) const FWD_EMITTED: u8 = 0b0001_0000;
 pub(super) const NAME_RESOLVED: u8 = 0b0010_0000;
 /// Some other type refers to this one.
 pub(super) const REFERENCED: u8 = 0b0100_0000;
+/// The type's name got a `___N` suffix (see [`Names::renamed`]).
+pub(super) const RENAMED: u8 = 0b1000_0000;
 
 /// Per-type flags, indexed by type id; id 0 (VOID) is ordered and emitted.
 #[derive(Default)]
@@ -107,36 +108,63 @@ impl Flags {
     }
 }
 
-/// Hashes byte strings with the BTF index's hash.
+/// How many times each name has been used in one C namespace: an
+/// open-addressing table of `(string offset, uses)`, names compared by
+/// content (equal names at different offsets count together), so nothing
+/// is copied. Offsets stay valid as types and strings are appended.
 #[derive(Default)]
-pub(super) struct BytesHasher(u64);
-
-impl Hasher for BytesHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = (self.0.rotate_left(7) ^ hash_bytes(bytes)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(7) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+pub(super) struct NameCounts {
+    slots: Vec<(u32, u32)>,
+    len: usize,
 }
 
-/// How many times each name has been used in one C namespace.
-#[derive(Default)]
-pub(super) struct NameCounts(HashMap<Box<[u8]>, u32, BuildHasherDefault<BytesHasher>>);
+/// The name at `off` as libbpf prints it ("(null)" when invalid).
+fn name_at(btf: &Btf, off: u32) -> &[u8] {
+    btf.str_bytes(off).unwrap_or(b"(null)")
+}
 
 impl NameCounts {
-    /// Records one more use of `name`; returns how many uses it has now
-    /// (1 for the first).
-    pub(super) fn bump(&mut self, name: &[u8]) -> u32 {
-        if let Some(n) = self.0.get_mut(name) {
-            *n += 1;
-            return *n;
+    /// Makes room for `n` names without growing.
+    pub(super) fn reserve(&mut self, btf: &Btf, n: usize) {
+        if (n + 1) * 2 > self.slots.len() {
+            self.rehash(btf, ((n + 1) * 2).next_power_of_two());
         }
-        self.0.insert(name.into(), 1);
-        1
+    }
+
+    fn rehash(&mut self, btf: &Btf, cap: usize) {
+        let old = core::mem::replace(&mut self.slots, vec![(0, 0); cap.max(16)]);
+        let mask = self.slots.len() - 1;
+        for (off, uses) in old.into_iter().filter(|&(_, uses)| uses != 0) {
+            let mut i = hash_bytes(name_at(btf, off)) as usize & mask;
+            while self.slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (off, uses);
+        }
+    }
+
+    /// Records one more use of the name at `off`; returns how many uses
+    /// that name has now (1 for the first).
+    pub(super) fn bump(&mut self, btf: &Btf, off: u32) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.rehash(btf, (self.slots.len() * 2).max(16));
+        }
+        let name = name_at(btf, off);
+        let mask = self.slots.len() - 1;
+        let mut i = hash_bytes(name) as usize & mask;
+        loop {
+            let (o, uses) = self.slots[i];
+            if uses == 0 {
+                self.slots[i] = (off, 1);
+                self.len += 1;
+                return 1;
+            }
+            if o == off || name_at(btf, o) == name {
+                self.slots[i].1 += 1;
+                return uses + 1;
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
