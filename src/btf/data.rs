@@ -160,7 +160,20 @@ impl Btf {
 
     /// The own types (from [`Btf::start_id`]), with their ids.
     pub fn own_types(&self) -> impl Iterator<Item = (u32, Type<'_>)> + '_ {
-        (self.start_id..self.type_cnt()).filter_map(move |id| self.type_by_id(id).map(|t| (id, t)))
+        self.own_types_from(self.start_id)
+    }
+
+    /// The own types from id `first` on (ids below [`Btf::start_id`] are
+    /// skipped), walking the records in order.
+    pub fn own_types_from(&self, first: u32) -> impl Iterator<Item = (u32, Type<'_>)> + '_ {
+        let words = self.type_words();
+        let offs = &self.type_offs;
+        let from = first.saturating_sub(self.start_id) as usize;
+        (from..offs.len()).map(move |i| {
+            let end = offs.get(i + 1).map_or(words.len(), |&o| o as usize);
+            let rec = words.get(offs[i] as usize..end).map_or(Type::void(), Type::new);
+            (self.start_id + i as u32, rec)
+        })
     }
 
     /// The NUL-terminated string at `off` (base strings below

@@ -153,7 +153,22 @@ impl<'a> Dumper<'_, 'a, '_> {
             }
             self.type_cast(id, true);
         }
-        let (_, t) = self.skip_mods(id)?;
+        let (rid, t) = self.skip_mods(id)?;
+        // A struct or array inside itself (no C type is) would never end.
+        let nests = matches!(t.kind(), BTF_KIND_STRUCT | BTF_KIND_UNION | BTF_KIND_ARRAY);
+        if nests && !self.cx.activate(rid) {
+            self.cx.warn_loop(rid);
+            return Err(Error::INVAL);
+        }
+        let r = self.dump_kind(t, id, off, bit_off, bit_sz);
+        if nests {
+            self.cx.deactivate(rid);
+        }
+        r.map(|_| size)
+    }
+
+    /// Prints the value proper (after the name and cast).
+    fn dump_kind(&mut self, t: Type<'_>, id: u32, off: u64, bit_off: u8, bit_sz: u8) -> Result<()> {
         match t.kind() {
             BTF_KIND_UNKN | BTF_KIND_FWD | BTF_KIND_FUNC | BTF_KIND_FUNC_PROTO | BTF_KIND_DECL_TAG => {
                 self.put(b"<unsupported kind:");
@@ -205,7 +220,7 @@ impl<'a> Dumper<'_, 'a, '_> {
                 return Err(Error::INVAL);
             }
         }
-        Ok(size)
+        Ok(())
     }
 
     /// The size of type `id`; `E2BIG` when it is a scalar `data` does not
@@ -247,7 +262,20 @@ impl<'a> Dumper<'_, 'a, '_> {
     }
 
     fn is_zero_inner(&mut self, id: u32, off: u64, bit_off: u8, bit_sz: u8) -> Result<bool> {
-        let (_, t) = self.skip_mods(id)?;
+        let (rid, t) = self.skip_mods(id)?;
+        let nests = matches!(t.kind(), BTF_KIND_STRUCT | BTF_KIND_UNION | BTF_KIND_ARRAY);
+        if nests && !self.cx.activate(rid) {
+            self.cx.warn_loop(rid);
+            return Err(Error::INVAL);
+        }
+        let r = self.is_zero_kind(t, id, off, bit_off, bit_sz);
+        if nests {
+            self.cx.deactivate(rid);
+        }
+        r
+    }
+
+    fn is_zero_kind(&mut self, t: Type<'_>, id: u32, off: u64, bit_off: u8, bit_sz: u8) -> Result<bool> {
         match t.kind() {
             BTF_KIND_INT if bit_sz != 0 => Ok(self.bitfield(t, off, bit_off, bit_sz)? == 0),
             BTF_KIND_INT | BTF_KIND_FLOAT | BTF_KIND_PTR => {

@@ -26,14 +26,16 @@ impl Cx<'_, '_> {
                 pr_warn!("unexpected type in decl chain, kind:0, id:[{id}]");
                 break;
             };
+            // A chain that comes back to a type it went through loops (no C
+            // type does), as does one longer than any real declaration.
+            if self.d.decl_stack[start..].contains(&id) || self.d.decl_stack.len() - start >= MAX_CHAIN {
+                self.warn_loop(id);
+                break;
+            }
             if !(self.strip_mods && t.is_mod()) {
                 self.d.decl_stack.push(id);
             }
             if id == 0 {
-                break;
-            }
-            if self.d.decl_stack.len() - start >= MAX_CHAIN {
-                pr_warn!("btf_dump: declaration chain of type [{id}] too long (a type loop?)");
                 break;
             }
             id = match t.kind() {
@@ -113,8 +115,11 @@ impl Cx<'_, '_> {
                 }
                 BTF_KIND_STRUCT | BTF_KIND_UNION => {
                     top = self.emit_leading_mods(start, top);
-                    if t.name_off() == 0 && !self.skip_anon_defs {
+                    // Anonymous ones are defined inline (once: one inside
+                    // itself is a loop no C type has).
+                    if t.name_off() == 0 && !self.skip_anon_defs && self.activate(id) {
                         self.emit_struct_def(id, t, lvl);
+                        self.deactivate(id);
                     } else {
                         self.emit_struct_fwd(id, t);
                     }
@@ -168,7 +173,7 @@ impl Cx<'_, '_> {
                         if !multidim {
                             self.put(b"(");
                         }
-                        self.emit_chain(start, top, name, lvl);
+                        self.emit_nested_chain(start, top, name, lvl);
                         if !multidim {
                             self.put(b")");
                         }
@@ -182,12 +187,12 @@ impl Cx<'_, '_> {
                     top = self.drop_mods(start, top);
                     if top > start {
                         self.put(b" (");
-                        self.emit_chain(start, top, name, lvl);
+                        self.emit_nested_chain(start, top, name, lvl);
                         self.put(b")");
                     } else {
                         self.emit_declared_name(name, last_was_ptr);
                     }
-                    self.emit_params(t, lvl);
+                    self.emit_params(id, t, lvl);
                     return;
                 }
                 _ => {
@@ -200,10 +205,31 @@ impl Cx<'_, '_> {
         self.emit_declared_name(name, last_was_ptr);
     }
 
+    /// The rest of a chain inside an array or prototype declarator, one
+    /// level deeper (bounded: chains of arrays or prototypes may loop).
+    fn emit_nested_chain(&mut self, start: usize, top: usize, name: &[u8], lvl: i32) {
+        if self.enter() {
+            self.emit_chain(start, top, name, lvl);
+            self.leave();
+        }
+    }
+
     /// `(type name, ...)`: `(void)` for none (or a lone void, as clang
     /// describes `f(void)`), `...` for a trailing void.
-    fn emit_params(&mut self, proto: crate::btf::types::Type<'_>, lvl: i32) {
+    fn emit_params(&mut self, id: u32, proto: crate::btf::types::Type<'_>, lvl: i32) {
         self.put(b"(");
+        // A parameter whose type leads back to this prototype loops (no C
+        // type does).
+        if !self.activate(id) {
+            self.warn_loop(id);
+            self.put(b")");
+            return;
+        }
+        self.emit_param_list(proto, lvl);
+        self.deactivate(id);
+    }
+
+    fn emit_param_list(&mut self, proto: crate::btf::types::Type<'_>, lvl: i32) {
         let vlen = proto.vlen() as usize;
         if vlen == 0 || (vlen == 1 && proto.params().next().is_some_and(|p| p.type_id == 0)) {
             self.put(b"void)");

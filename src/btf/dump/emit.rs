@@ -86,13 +86,30 @@ impl<'a> Cx<'a, '_> {
                 }
                 self.d.flags.set_emit(id, EMITTED);
             }
-            BTF_KIND_PTR | BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_TYPE_TAG => {
-                self.emit_type(t.type_id(), cont_id)
-            }
-            BTF_KIND_ARRAY => {
-                if let Some(a) = t.array() {
-                    self.emit_type(a.elem_type, cont_id);
+            // Kinds without an emission state: only a looping graph (no C
+            // type) reaches one again while walking it.
+            BTF_KIND_PTR | BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_TYPE_TAG
+            | BTF_KIND_ARRAY | BTF_KIND_FUNC_PROTO => {
+                // The common case: what it refers to is printed already.
+                let next = if t.is_array() { t.array().map_or(0, |a| a.elem_type) } else { t.type_id() };
+                if !t.is_func_proto() && self.d.flags.emit(next) == EMITTED {
+                    return;
                 }
+                if !self.activate(id) {
+                    self.warn_loop(id);
+                    return;
+                }
+                if t.is_func_proto() {
+                    self.emit_type(t.type_id(), cont_id);
+                    for p in t.params() {
+                        self.emit_type(p.type_id, cont_id);
+                    }
+                } else if let Some(a) = t.array() {
+                    self.emit_type(a.elem_type, cont_id);
+                } else {
+                    self.emit_type(t.type_id(), cont_id);
+                }
+                self.deactivate(id);
             }
             BTF_KIND_FWD => {
                 self.emit_fwd_def(id, t);
@@ -130,12 +147,6 @@ impl<'a> Cx<'a, '_> {
                     self.d.flags.set_emit(id, EMITTED);
                 } else {
                     self.d.flags.set_emit(id, 0);
-                }
-            }
-            BTF_KIND_FUNC_PROTO => {
-                self.emit_type(t.type_id(), cont_id);
-                for p in t.params() {
-                    self.emit_type(p.type_id, cont_id);
                 }
             }
             _ => {}

@@ -23,9 +23,12 @@
 //!
 //! # Hostile BTF
 //!
-//! Every walk is bounded: recursion stops at [`MAX_NESTING`] levels and
-//! declaration chains at [`MAX_CHAIN`] links, with a warning, so looping
-//! type graphs neither hang nor overflow the stack (libbpf would).
+//! Every walk is bounded: recursion stops at [`MAX_NESTING`] levels,
+//! declaration chains at [`MAX_CHAIN`] links, and each call at a budget of
+//! recursive steps far above what real BTF needs ([`STEP_BUDGET`], plus a
+//! share per type and per byte of data), with a warning, so looping type
+//! graphs neither hang (even those whose expansion grows exponentially)
+//! nor overflow the stack (libbpf would).
 
 mod data;
 mod decl;
@@ -44,7 +47,9 @@ use state::{AlignCache, Flags, Names};
 /// Deepest recursion through nested types (ordering, emission, typed data).
 pub const MAX_NESTING: u32 = 256;
 /// Longest chain of pointers, modifiers and arrays in one declaration.
-pub const MAX_CHAIN: usize = 1024;
+pub const MAX_CHAIN: usize = 64;
+/// Recursive steps one call may take, before per-type and per-byte shares.
+pub const STEP_BUDGET: u64 = 1 << 20;
 /// Buffered output handed to the sink once it reaches this size.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -137,6 +142,8 @@ pub struct BtfDump {
     queue: Vec<u32>,
     /// Shared stack of declaration chains (each call works on its own top).
     decl_stack: Vec<u32>,
+    /// Storage for [`Cx`]'s list of types being walked, kept across calls.
+    active: Vec<u32>,
 }
 
 impl BtfDump {
@@ -150,6 +157,7 @@ impl BtfDump {
             align: AlignCache::default(),
             queue: Vec::new(),
             decl_stack: Vec::new(),
+            active: Vec::new(),
         };
         d.flags.mark_references(btf)?;
         // Enough for kernel BTF without growing.
@@ -215,6 +223,7 @@ impl BtfDump {
         let t = btf.type_by_id(id).ok_or(Error::NOENT)?;
         self.flags.grow(btf.type_cnt());
         let mut cx = Cx::new(btf, self, out);
+        cx.steps_left += 64 * data.len() as u64;
         data::dump_value(&mut cx, t, id, data, opts)
     }
 }
@@ -226,34 +235,81 @@ pub(super) struct Cx<'a, 'o> {
     out: &'a mut Out<'o>,
     /// Current recursion depth (bounded by [`MAX_NESTING`]).
     depth: u32,
-    /// Whether the nesting limit was hit (warned once per call).
+    /// Whether a limit was hit (warned once per call).
     too_deep: bool,
+    /// Recursive steps left for this call.
+    steps_left: u64,
     /// Leave qualifiers and type tags out of declarations.
     strip_mods: bool,
     /// Print anonymous types by kind only (`struct`), not inline.
     skip_anon_defs: bool,
+    /// Types marked [`state::ACTIVE`], cleared when the call ends.
+    active: Vec<u32>,
+}
+
+impl Drop for Cx<'_, '_> {
+    fn drop(&mut self) {
+        // Normally empty; after an unwinding panic, leave no marks behind.
+        for &id in &self.active {
+            self.d.flags.clear(id, state::ACTIVE);
+        }
+        self.active.clear();
+        self.d.active = core::mem::take(&mut self.active);
+    }
 }
 
 impl<'a, 'o> Cx<'a, 'o> {
     fn new(btf: &'a Btf, d: &'a mut BtfDump, out: &'a mut Out<'o>) -> Self {
-        Cx { btf, d, out, depth: 0, too_deep: false, strip_mods: false, skip_anon_defs: false }
+        let steps_left = STEP_BUDGET + 16 * btf.type_cnt() as u64;
+        let active = core::mem::take(&mut d.active);
+        Cx { btf, d, out, depth: 0, too_deep: false, steps_left, strip_mods: false, skip_anon_defs: false, active }
     }
 
-    /// Enters one level of recursion; false (with one warning) past the limit.
+    /// Enters one level of recursion; false (with one warning) past the
+    /// nesting limit or the step budget.
     fn enter(&mut self) -> bool {
-        if self.depth >= MAX_NESTING {
+        if self.depth >= MAX_NESTING || self.steps_left == 0 {
             if !self.too_deep {
                 self.too_deep = true;
-                pr_warn!("btf_dump: types nested deeper than {MAX_NESTING} levels (a type loop?), output cut short");
+                pr_warn!("btf_dump: types nested too deep or too large to print (a type loop?), output cut short");
             }
             return false;
         }
+        self.steps_left -= 1;
         self.depth += 1;
         true
     }
 
     fn leave(&mut self) {
         self.depth -= 1;
+    }
+
+    /// Marks `id` as being walked; false when it already is (a loop).
+    fn activate(&mut self, id: u32) -> bool {
+        if self.d.flags.has(id, state::ACTIVE) {
+            return false;
+        }
+        self.d.flags.set(id, state::ACTIVE);
+        self.active.push(id);
+        true
+    }
+
+    /// Warns (once per call) that type `id` contains itself.
+    fn warn_loop(&mut self, id: u32) {
+        if !self.too_deep {
+            self.too_deep = true;
+            pr_warn!("btf_dump: type [{id}] contains itself (no C type does), output cut short");
+        }
+    }
+
+    fn deactivate(&mut self, id: u32) {
+        self.d.flags.clear(id, state::ACTIVE);
+        // Marks are taken and released in stack order.
+        if self.active.last() == Some(&id) {
+            self.active.pop();
+        } else if let Some(at) = self.active.iter().rposition(|&a| a == id) {
+            self.active.remove(at);
+        }
     }
 
     #[inline]

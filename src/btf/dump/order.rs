@@ -10,6 +10,7 @@
 
 use super::state::*;
 use super::Cx;
+use crate::btf::types::Type;
 use crate::error::{Error, Result};
 use crate::uapi::btf::*;
 
@@ -49,6 +50,29 @@ impl Cx<'_, '_> {
             pr_warn!("unsatisfiable type cycle, id:[{id}]");
             return Err(Error::new(libc::ELOOP));
         }
+        // Pointers, arrays, qualifiers and prototypes have no ordering state
+        // of their own; reaching one again while ordering it means the graph
+        // loops without a named struct in between, which no C type does
+        // (typedefs may be reached again, through a struct's pointer member).
+        let stateless = matches!(
+            t.kind(),
+            BTF_KIND_PTR | BTF_KIND_ARRAY | BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_TYPE_TAG
+                | BTF_KIND_FUNC_PROTO
+        );
+        if !stateless {
+            return self.order_kind(id, t, through_ptr);
+        }
+        if !self.activate(id) {
+            pr_warn!("unsatisfiable type cycle, id:[{id}]");
+            return Err(Error::new(libc::ELOOP));
+        }
+        let r = self.order_kind(id, t, through_ptr);
+        self.deactivate(id);
+        r
+    }
+
+    fn order_kind(&mut self, id: u32, t: Type<'_>, through_ptr: bool) -> Result<bool> {
+        let named = t.name_off() != 0;
         match t.kind() {
             BTF_KIND_INT | BTF_KIND_FLOAT => {
                 self.d.flags.set_order(id, ORDERED);

@@ -8,26 +8,29 @@ use super::super::index::hash_bytes;
 use crate::uapi::btf::*;
 
 /// Topological ordering state of a type (2 bits).
-pub(super) const ORDER_MASK: u8 = 0b0000_0011;
-pub(super) const ORDERING: u8 = 0b0000_0001;
-pub(super) const ORDERED: u8 = 0b0000_0010;
+pub(super) const ORDER_MASK: u16 = 0b0000_0000_0000_0011;
+pub(super) const ORDERING: u16 = 0b0000_0000_0000_0001;
+pub(super) const ORDERED: u16 = 0b0000_0000_0000_0010;
 /// Emission state of a type (2 bits).
-pub(super) const EMIT_MASK: u8 = 0b0000_1100;
-pub(super) const EMITTING: u8 = 0b0000_0100;
-pub(super) const EMITTED: u8 = 0b0000_1000;
+pub(super) const EMIT_MASK: u16 = 0b0000_0000_0000_1100;
+pub(super) const EMITTING: u16 = 0b0000_0000_0000_0100;
+pub(super) const EMITTED: u16 = 0b0000_0000_0000_1000;
 /// A forward declaration (or, for a typedef, its definition) was printed.
-pub(super) const FWD_EMITTED: u8 = 0b0001_0000;
+pub(super) const FWD_EMITTED: u16 = 0b0000_0000_0001_0000;
 /// The type's printed name is decided.
-pub(super) const NAME_RESOLVED: u8 = 0b0010_0000;
+pub(super) const NAME_RESOLVED: u16 = 0b0000_0000_0010_0000;
 /// Some other type refers to this one.
-pub(super) const REFERENCED: u8 = 0b0100_0000;
+pub(super) const REFERENCED: u16 = 0b0000_0000_0100_0000;
 /// The type's name got a `___N` suffix (see [`Names::renamed`]).
-pub(super) const RENAMED: u8 = 0b1000_0000;
+pub(super) const RENAMED: u16 = 0b0000_0000_1000_0000;
+/// The type is being walked by the current call (a walk that reaches it
+/// again follows a loop no C type has).
+pub(super) const ACTIVE: u16 = 0b0000_0001_0000_0000;
 
 /// Per-type flags, indexed by type id; id 0 (VOID) is ordered and emitted.
 #[derive(Default)]
 pub(super) struct Flags {
-    bits: Vec<u8>,
+    bits: Vec<u16>,
     /// Highest id whose references have been marked.
     pub(super) marked_up_to: u32,
 }
@@ -43,35 +46,41 @@ impl Flags {
         }
     }
 
-    pub(super) fn get(&self, id: u32) -> u8 {
+    pub(super) fn get(&self, id: u32) -> u16 {
         self.bits.get(id as usize).copied().unwrap_or(0)
     }
 
-    pub(super) fn has(&self, id: u32, flag: u8) -> bool {
+    pub(super) fn has(&self, id: u32, flag: u16) -> bool {
         self.get(id) & flag != 0
     }
 
-    pub(super) fn set(&mut self, id: u32, flag: u8) {
+    pub(super) fn set(&mut self, id: u32, flag: u16) {
         if let Some(b) = self.bits.get_mut(id as usize) {
             *b |= flag;
         }
     }
 
-    pub(super) fn order(&self, id: u32) -> u8 {
+    pub(super) fn clear(&mut self, id: u32, flag: u16) {
+        if let Some(b) = self.bits.get_mut(id as usize) {
+            *b &= !flag;
+        }
+    }
+
+    pub(super) fn order(&self, id: u32) -> u16 {
         self.get(id) & ORDER_MASK
     }
 
-    pub(super) fn set_order(&mut self, id: u32, state: u8) {
+    pub(super) fn set_order(&mut self, id: u32, state: u16) {
         if let Some(b) = self.bits.get_mut(id as usize) {
             *b = (*b & !ORDER_MASK) | state;
         }
     }
 
-    pub(super) fn emit(&self, id: u32) -> u8 {
+    pub(super) fn emit(&self, id: u32) -> u16 {
         self.get(id) & EMIT_MASK
     }
 
-    pub(super) fn set_emit(&mut self, id: u32, state: u8) {
+    pub(super) fn set_emit(&mut self, id: u32, state: u16) {
         if let Some(b) = self.bits.get_mut(id as usize) {
             *b = (*b & !EMIT_MASK) | state;
         }
@@ -83,8 +92,13 @@ impl Flags {
     pub(super) fn mark_references(&mut self, btf: &Btf) -> crate::error::Result<()> {
         let cnt = btf.type_cnt();
         self.grow(cnt);
-        for id in self.marked_up_to + 1..cnt {
-            let Some(t) = btf.type_by_id(id) else { continue };
+        if self.marked_up_to + 1 >= cnt {
+            return Ok(());
+        }
+        // Base types (split BTF) by id, own ones walking the records.
+        let first = self.marked_up_to + 1;
+        let base = (first..btf.start_id()).filter_map(|id| btf.type_by_id(id).map(|t| (id, t)));
+        for (id, t) in base.chain(btf.own_types_from(first)) {
             match t.kind() {
                 BTF_KIND_INT | BTF_KIND_ENUM | BTF_KIND_ENUM64 | BTF_KIND_FWD | BTF_KIND_FLOAT => {}
                 BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_PTR | BTF_KIND_TYPEDEF
