@@ -425,7 +425,8 @@ int btf_dump__dump_type(struct btf_dump *d, __u32 id);
  * char arrays as strings if `opts->emit_strings`. Returns the size of the
  * type, or: `-ENOENT` (unknown id), `-E2BIG` (`data_sz` too small for a
  * member to print; what came before is printed), `-EINVAL` (bad opts,
- * types without a size), `-EOPNOTSUPP` (kinds without values).
+ * types without a size or with impossible sizes, a type containing
+ * itself), `-EOPNOTSUPP` (kinds without values).
  */
 int btf_dump__dump_type_data(struct btf_dump *d,
                              __u32 id,
@@ -453,8 +454,8 @@ void btf_dump__free(struct btf_dump *d);
 /**
  * Creates a BTF-to-C printer for `btf`, printing through
  * `printf_fn(ctx, fmt, args)` (called with `"%s"` and text in pieces: the
- * concatenation is the output). The BTF must stay alive while the printer
- * is used; types may be added to it between calls. Returns NULL with
+ * concatenation is the output). The printer keeps `btf` alive until it is
+ * freed; types may be added to `btf` between calls. Returns NULL with
  * `errno = EINVAL` for a NULL callback or BTF, bad opts, or a BTF holding
  * kinds the printer does not know.
  */

@@ -82,7 +82,8 @@ pub unsafe extern "C" fn btf_dump__dump_type(d: *mut btf_dump, id: __u32) -> c_i
 /// char arrays as strings if `opts->emit_strings`. Returns the size of the
 /// type, or: `-ENOENT` (unknown id), `-E2BIG` (`data_sz` too small for a
 /// member to print; what came before is printed), `-EINVAL` (bad opts,
-/// types without a size), `-EOPNOTSUPP` (kinds without values).
+/// types without a size or with impossible sizes, a type containing
+/// itself), `-EOPNOTSUPP` (kinds without values).
 #[no_mangle]
 pub unsafe extern "C" fn btf_dump__dump_type_data(
     d: *mut btf_dump,
@@ -164,8 +165,8 @@ pub unsafe extern "C" fn btf_dump__free(d: *mut btf_dump) {
 
 /// Creates a BTF-to-C printer for `btf`, printing through
 /// `printf_fn(ctx, fmt, args)` (called with `"%s"` and text in pieces: the
-/// concatenation is the output). The BTF must stay alive while the printer
-/// is used; types may be added to it between calls. Returns NULL with
+/// concatenation is the output). The printer keeps `btf` alive until it is
+/// freed; types may be added to `btf` between calls. Returns NULL with
 /// `errno = EINVAL` for a NULL callback or BTF, bad opts, or a BTF holding
 /// kinds the printer does not know.
 #[no_mangle]
