@@ -156,10 +156,9 @@ fn generate(root: &Path, h: &Header, owned: &BTreeMap<&str, Owned>) -> String {
         }
     }
     cfg.after_includes = Some(head.clone());
+    // The tail fragment (inline helpers) goes inside the include guard; cbindgen's
+    // own `trailer` would land after it.
     let tail = fragment(root, h.file, "tail");
-    if !tail.is_empty() {
-        cfg.trailer = Some(tail);
-    }
 
     let mut builder = cbindgen::Builder::new().with_config(cfg);
     if let Some(dir) = h.decl_dir {
@@ -174,8 +173,17 @@ fn generate(root: &Path, h: &Header, owned: &BTreeMap<&str, Owned>) -> String {
     }
     let mut buf = Vec::new();
     builder.generate().expect("cbindgen failed").write(&mut buf);
-    let text = String::from_utf8(buf).unwrap();
-    add_forward_declarations(text, &head)
+    let text = add_forward_declarations(String::from_utf8(buf).unwrap(), &head);
+    insert_before_guard_end(text, &tail, h.guard)
+}
+
+/// Puts `tail` right before the closing `#endif` of the include guard.
+fn insert_before_guard_end(text: String, tail: &str, guard: &str) -> String {
+    if tail.is_empty() {
+        return text;
+    }
+    let end = text.rfind("#endif").filter(|&at| text[at..].contains(guard)).expect("include guard end");
+    format!("{}{}\n{}", &text[..end], tail, &text[end..])
 }
 
 /// Forward-declares every `struct X` the header names but does not define,

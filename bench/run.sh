@@ -65,4 +65,5 @@ for src in "$ROOT"/bench/*.c; do
 	done
 done
 "$ROOT/bench/btf.sh" || status=1
+"$ROOT/bench/core_load.sh" || status=1
 exit $status

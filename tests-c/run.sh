@@ -104,12 +104,13 @@ if selected "abi"; then
 		sk "abi: checks" "no ABI description at $ABI_DIR"
 	fi
 	for h in libbpf bpf btf libbpf_common libbpf_legacy libbpf_version; do
-		printf '#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" > "$B/alone/$h.c"
+		# included twice: everything must sit inside the include guard
+		printf '#include <bpf/%s.h>\n#include <bpf/%s.h>\nint main(void) { return 0; }\n' "$h" "$h" > "$B/alone/$h.c"
 		if gcc -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/include" -c "$B/alone/$h.c" -o /dev/null > "$LOGS/alone-$h.log" 2>&1 &&
 			g++ -Wall -Werror -I"$ROOT/include" -x c++ -c "$B/alone/$h.c" -o /dev/null >> "$LOGS/alone-$h.log" 2>&1; then
-			ok "abi: bpf/$h.h compiles on its own (C, C++)"
+			ok "abi: bpf/$h.h compiles on its own, included twice (C, C++)"
 		else
-			ko "abi: bpf/$h.h compiles on its own (C, C++)" "$LOGS/alone-$h.log"
+			ko "abi: bpf/$h.h compiles on its own, included twice (C, C++)" "$LOGS/alone-$h.log"
 		fi
 	done
 fi

@@ -25,15 +25,7 @@
 #define btf_dump_emit_type_decl_opts__last_field strip_mods
 #define btf_dump_type_data_opts__last_field emit_strings
 
-struct btf_array;
-struct btf_decl_tag;
-struct btf_enum;
-struct btf_enum64;
-struct btf_member;
-struct btf_param;
 struct btf_type;
-struct btf_var;
-struct btf_var_secinfo;
 
 
 /**
@@ -694,19 +686,44 @@ struct btf *btf__parse_raw_split(const char *path, struct btf *base_btf);
 struct btf *btf__parse_split(const char *path, struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Deduplicates `btf`'s types and strings in place: one record per distinct
+ * type (structs and unions merged across compilation units by comparing
+ * their type graphs, forward declarations resolved to definitions,
+ * reference types merged once their targets are), unreferenced and
+ * duplicate strings dropped, types renumbered in their original order.
+ * Split BTF is deduplicated against its base, which never changes.
+ * `opts->btf_ext`, if set, has its type ids and string offsets rewritten
+ * to match; `opts->force_collisions` is accepted (it only changes how the
+ * candidates are stored, never the result).
+ * Returns 0, or a negative errno, the BTF and `.BTF.ext` then unchanged:
+ * `-EINVAL` for bad opts or malformed BTF, `-ELOOP` for reference types
+ * referring to each other in a loop, `-ENOMEM`.
  */
 int btf__dedup(struct btf *btf, const struct btf_dedup_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a distilled base for the split BTF `src_btf` and a new split BTF
+ * on it: the distilled base holds just enough of `src_btf`'s base to find
+ * the same types again by name (named INT, FLOAT, FWD; named STRUCT/UNION
+ * and ENUM without members), the new split BTF holds `src_btf`'s types
+ * followed by the other base types they need. Both are returned through
+ * `new_base_btf` and `new_split_btf` and freed separately with
+ * `btf__free()`. Returns 0, or a negative errno: `-EINVAL` when an output
+ * pointer is NULL, `src_btf` is not split BTF, or it refers to base types
+ * that cannot be distilled; `-ENOMEM`.
  */
 int btf__distill_base(const struct btf *src_btf,
                       struct btf **new_base_btf,
                       struct btf **new_split_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Reorders the types of `btf` in place: `id_map[id - start]` is the new id
+ * of type `id`, where `start` is 0 for base BTF (`id_map_cnt` must then be
+ * `btf__type_cnt(btf)` and `id_map[0]` 0: VOID stays) and the first own id
+ * for split BTF (`id_map_cnt` is the number of own types). New ids must be
+ * distinct ids of this BTF's own types. Every reference is updated, and
+ * the type ids of `opts->btf_ext` if given. Returns 0, or `-EINVAL` (the
+ * BTF unchanged) for bad opts or a bad map.
  */
 int btf__permute(struct btf *btf,
                  __u32 *id_map,
@@ -714,15 +731,19 @@ int btf__permute(struct btf *btf,
                  const struct btf_permute_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Moves the split BTF `btf` from its (distilled) base onto `base_btf`:
+ * each distilled base type is matched by name, kind and size in
+ * `base_btf`, references and names are rewritten to the matches, and
+ * `btf`'s own ids follow `base_btf`'s type count. `base_btf` must outlive
+ * `btf`. Returns 0, or a negative errno (`btf` unchanged): `-EINVAL` when
+ * `btf` is not split, `base_btf` is NULL or already its base, or a
+ * distilled type has no match or several; `-ENOENT` for an unmatched name.
  */
 int btf__relocate(struct btf *btf, const struct btf *base_btf);
 
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
-
-#endif  /* __LIBBPF_BTF_H */
 
 
 /*
@@ -977,3 +998,5 @@ static inline struct btf_decl_tag *btf_decl_tag(const struct btf_type *t)
 {
 	return (struct btf_decl_tag *)(t + 1);
 }
+
+#endif  /* __LIBBPF_BTF_H */

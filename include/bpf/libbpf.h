@@ -1299,7 +1299,12 @@ int bpf_link__update_map(struct bpf_link *link, const struct bpf_map *map);
 int bpf_link__update_program(struct bpf_link *link, struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object in memory at `buf` (`buf_sz` bytes) to the link, as
+ * `bpf_linker__add_file()` does for a file. 0 on success; a negative errno
+ * on failure (`-EINVAL` for bad opts, a finalised linker or a malformed or
+ * conflicting object, `-EOPNOTSUPP` for an unsupported kind of object or a
+ * byte order different from earlier objects', `-EFAULT` for a NULL buffer
+ * with a size).
  */
 int bpf_linker__add_buf(struct bpf_linker *linker,
                         void *buf,
@@ -1307,34 +1312,56 @@ int bpf_linker__add_buf(struct bpf_linker *linker,
                         const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object open as `fd` to the link (read from its start; the
+ * fd stays open and the caller's; it is named `fd:N` in messages). 0 on
+ * success; a negative errno as `bpf_linker__add_file()`, `-EINVAL` for a
+ * negative fd.
  */
 int bpf_linker__add_fd(struct bpf_linker *linker, int fd, const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Adds the BPF object file `filename` to the link: merges its sections
+ * into the output's, resolves its global symbols against earlier objects'
+ * (externs to definitions, strong over weak; two strong definitions or
+ * disagreeing declarations are errors), appends its BTF and `.BTF.ext`.
+ * 0 on success; a negative errno on failure: that of `open()` for a file
+ * that can't be opened, `-EINVAL` for bad opts, a finalised linker, a
+ * malformed object or conflicting symbols, `-EOPNOTSUPP` for a file that
+ * is not a 64-bit BPF relocatable object or whose byte order differs from
+ * the earlier objects', `-ENOENT` for globals without BTF.
  */
 int bpf_linker__add_file(struct bpf_linker *linker,
                          const char *filename,
                          const struct bpf_linker_file_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Completes the link and writes the output object (an ELF relocatable in
+ * the inputs' byte order, with the merged `.BTF` and `.BTF.ext`); closes
+ * the file the linker created. Nothing can be added afterwards. 0 on
+ * success; `-EINVAL` when already finalised, on inconsistent BTF info or
+ * when the output can't be written.
  */
 int bpf_linker__finalize(struct bpf_linker *linker);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees the linker (closing its output file if not finalised; a file it
+ * created stays as it is, empty if nothing was written). NULL is ignored.
  */
 void bpf_linker__free(struct bpf_linker *linker);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Starts a static link whose output is `filename` (created, or truncated,
+ * with mode 0644 right away; written by `bpf_linker__finalize()`). Returns
+ * the linker, or NULL with `errno` set: `EINVAL` for a NULL name or bad
+ * opts, else `open()`'s error.
  */
 struct bpf_linker *bpf_linker__new(const char *filename, struct bpf_linker_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Starts a static link whose output is written to the caller's `fd` by
+ * `bpf_linker__finalize()` (the file is truncated to the object's size;
+ * the fd is never closed by the linker). Returns the linker, or NULL with
+ * `errno` set to `EINVAL` for a negative fd or bad opts.
  */
 struct bpf_linker *bpf_linker__new_fd(int fd, struct bpf_linker_opts *opts);
 
@@ -1704,47 +1731,84 @@ int libbpf_unregister_prog_handler(int handler_id);
 const char *libbpf_version_string(void);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches `opts->prog_fd` as a cls_bpf filter in direct-action mode at
+ * the hook (the clsact ingress or egress side, or `BPF_TC_CUSTOM` with a
+ * parent). `opts->handle` and `opts->priority` of 0 let the kernel pick
+ * them; `BPF_TC_F_REPLACE` replaces an existing filter with the same
+ * handle and priority (without it an existing one is `-EEXIST`). On
+ * success fills `opts->prog_id`, `handle` and `priority`. Returns 0 or a
+ * negative errno: `-EINVAL` for NULL arguments, `opts->prog_id` set, a zero
+ * `prog_fd`, priority above 0xFFFF, unknown flags or a bad hook.
  */
 int bpf_tc_attach(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the filter identified by `opts->handle` and `opts->priority`
+ * (both required; `prog_fd`, `prog_id` and `flags` must be 0). Returns 0
+ * or a negative errno (`-ENOENT` when there is no such filter, `-EINVAL`
+ * for bad arguments).
  */
 int bpf_tc_detach(const struct bpf_tc_hook *hook, const struct bpf_tc_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates the hook's qdisc: clsact for `BPF_TC_INGRESS`, `BPF_TC_EGRESS`
+ * or both, or for `BPF_TC_QDISC` the qdisc named `hook->qdisc` with
+ * `hook->parent` and `hook->handle`. Returns 0, `-EEXIST` when it exists
+ * already (callers usually ignore that), `-EOPNOTSUPP` for
+ * `BPF_TC_CUSTOM`, `-EINVAL` for NULL, a bad ifindex or attach point.
  */
 int bpf_tc_hook_create(struct bpf_tc_hook *hook);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Destroys a hook: for `BPF_TC_INGRESS` or `BPF_TC_EGRESS` alone, removes
+ * every filter on that side; for both, deletes the clsact qdisc (and all
+ * its filters); for `BPF_TC_QDISC`, deletes that qdisc. Returns 0 or a
+ * negative errno (`-EOPNOTSUPP` for `BPF_TC_CUSTOM`, `-EINVAL` for bad
+ * arguments, the kernel's error otherwise).
  */
 int bpf_tc_hook_destroy(struct bpf_tc_hook *hook);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Looks up the filter identified by `opts->handle` and `opts->priority`
+ * (both required; `prog_fd`, `prog_id` and `flags` must be 0) and fills
+ * `opts->prog_id`. Returns 0, `-ENOENT` when there is no such filter, or
+ * another negative errno.
  */
 int bpf_tc_query(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Attaches the XDP program `prog_fd` to device `ifindex` (`XDP_FLAGS_*`
+ * choose the mode: SKB, DRV, HW; `XDP_FLAGS_UPDATE_IF_NOEXIST` refuses to
+ * replace). With `opts->old_prog_fd`, replaces that program only
+ * (`XDP_FLAGS_REPLACE`; `-EEXIST` if another one is attached). Returns 0
+ * or a negative errno from the kernel (logging its error message).
  */
 int bpf_xdp_attach(int ifindex, int prog_fd, __u32 flags, const struct bpf_xdp_attach_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Detaches the XDP program of device `ifindex` in the mode `flags` give
+ * (with `opts->old_prog_fd`: only if that program is the one attached).
+ * Returns 0 or a negative errno.
  */
 int bpf_xdp_detach(int ifindex, __u32 flags, const struct bpf_xdp_attach_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Fills `opts` with what device `ifindex` has attached: program ids per
+ * mode and `attach_mode` (`XDP_ATTACHED_*`), and, when the caller's struct
+ * has them, the device's `feature_flags` (`NETDEV_XDP_ACT_*`, 0 on kernels
+ * without the netdev family) and `xdp_zc_max_segs`. `flags` may hold at
+ * most one mode. A device that does not exist reads as nothing attached,
+ * unless features are asked for (`-ENODEV`). Returns 0 or a negative errno
+ * (`-EINVAL` for bad flags or opts).
  */
 int bpf_xdp_query(int ifindex, int flags, struct bpf_xdp_query_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Stores in `*prog_id` the id of the XDP program attached to `ifindex`:
+ * the only one when no mode is given in `flags`, else the one of that
+ * mode (0 when none). Queries like `bpf_xdp_query()` with every field, so
+ * a missing device is `-ENODEV`. Returns 0 or a negative errno (`-EINVAL`
+ * for a NULL `prog_id` or bad flags).
  */
 int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
 
@@ -2008,36 +2072,60 @@ struct perf_buffer *perf_buffer__new_raw(int map_fd,
 int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the kernel lets programs of `prog_type` call helper `helper_id`:
+ * loads a two-instruction program calling it and reads the verifier's
+ * verdict. Returns 1 when supported (including loads refused for other
+ * reasons, such as the helper's arguments), 0 when the verifier calls the
+ * helper unknown or not allowed for the type, or a negative errno:
+ * `-EINVAL` when `opts` is not NULL, `-EOPNOTSUPP` for program types that
+ * libbpf does not know, and `-EOPNOTSUPP` *without* setting `errno` (as
+ * libbpf) for types that can not be probed this way (tracing, extension,
+ * LSM, struct_ops). Needs the privileges loading programs needs.
  */
 int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type,
                             enum bpf_func_id helper_id,
                             const void *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the kernel supports maps of `map_type`: creates a small map of
+ * that type (with the key, value, flags and BTF it requires). Returns 1 or
+ * 0, or a negative errno: `-EINVAL` when `opts` is not NULL, `-EOPNOTSUPP`
+ * for types libbpf does not know how to probe, the BTF load's error for
+ * local storage maps.
  */
 int libbpf_probe_bpf_map_type(enum bpf_map_type map_type, const void *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Whether the kernel supports programs of `prog_type`: loads a program
+ * returning 0 (types that need an attach target are judged by the
+ * kernel's reason for refusing one). Returns 1 or 0, or a negative errno:
+ * `-EINVAL` when `opts` is not NULL, `-EOPNOTSUPP` for types libbpf does
+ * not know how to probe.
  */
 int libbpf_probe_bpf_prog_type(enum bpf_prog_type prog_type, const void *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees line info from `bpf_prog_linfo__new()`; NULL is ignored.
  */
 void bpf_prog_linfo__free(struct bpf_prog_linfo *prog_linfo);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The line info record of the instruction at `insn_off`: the last record,
+ * from record `nr_skip` on, starting at or before it (records are sorted by
+ * instruction offset; `nr_skip` continues a search past records already
+ * seen). NULL with `errno = ENOENT` when there is none.
  */
 const struct bpf_line_info *bpf_prog_linfo__lfind(const struct bpf_prog_linfo *prog_linfo,
                                                   __u32 insn_off,
                                                   __u32 nr_skip);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The line info record of JIT-ed address `addr` in JIT-ed function
+ * `func_idx` (0: the main program, then its subprograms in
+ * `jited_ksyms` order): the last of the function's records, from its
+ * record `nr_skip` on, whose address is at or before `addr`. NULL with
+ * `errno = ENOENT` when there is none or when the info had no JIT-ed
+ * line info.
  */
 const struct bpf_line_info *bpf_prog_linfo__lfind_addr_func(const struct bpf_prog_linfo *prog_linfo,
                                                             __u64 addr,
@@ -2045,7 +2133,13 @@ const struct bpf_line_info *bpf_prog_linfo__lfind_addr_func(const struct bpf_pro
                                                             __u32 nr_skip);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Copies the line info of a `struct bpf_prog_info` filled by
+ * `bpf_prog_get_info_by_fd()` with `line_info` (and, for address
+ * lookups, `jited_line_info`, `jited_ksyms` and `jited_func_lens`)
+ * requested. The info may be freed afterwards. Returns the new handle
+ * (free it with `bpf_prog_linfo__free()`), or NULL with `errno = EINVAL`
+ * when there is no line info, its records are smaller than 4 bytes, or
+ * the JIT-ed info is inconsistent.
  */
 struct bpf_prog_linfo *bpf_prog_linfo__new(const struct bpf_prog_info *info);
 

@@ -66,17 +66,19 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `bpf_map__pin_path()`: the path the map is (or will be)
+ * pinned at, or NULL when it has none (NULL with `errno = EINVAL` for a NULL map).
  */
 const char *bpf_map__get_pin_path(const struct bpf_map *map);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `bpf_program__expected_attach_type()`: the program's
+ * expected attach type (`BPF_*`).
  */
 enum bpf_attach_type bpf_program__get_expected_attach_type(const struct bpf_program *prog);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * The old name of `bpf_program__type()`: the program's type (`BPF_PROG_TYPE_*`).
  */
 enum bpf_prog_type bpf_program__get_type(const struct bpf_program *prog);
 

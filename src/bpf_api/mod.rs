@@ -24,6 +24,7 @@ pub mod map;
 pub mod memlock;
 pub mod object;
 pub mod prog;
+pub mod probe;
 
 #[cfg(test)]
 mod kernel_tests;

@@ -62,7 +62,7 @@ impl Btf {
     }
 
     /// Appends one complete record; returns its id.
-    fn push_type(&mut self, words: &[u32]) -> Result<u32> {
+    pub(crate) fn push_type(&mut self, words: &[u32]) -> Result<u32> {
         let id = self.type_cnt();
         if id > BTF_MAX_NR_TYPES {
             return Err(Error::TOO_BIG);

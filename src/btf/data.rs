@@ -52,6 +52,11 @@ pub struct Btf {
     pub(crate) strs_index: OnceLock<SlotTable>,
     /// Serialisations, `[native, swapped]`, built on demand.
     pub(crate) raw: [OnceLock<Vec<u8>>; 2],
+    /// Whether the own strings are known to be unique and all referenced,
+    /// so that deduplication leaves the string section as it is: true for
+    /// BTF that started with no strings of its own (built from scratch) and
+    /// after a deduplication, as libbpf tracks it.
+    pub(crate) strs_deduped: bool,
 }
 
 impl Drop for Btf {
@@ -69,6 +74,11 @@ impl Btf {
             Some(b) => (b.type_cnt(), b.str_end(), b.swapped),
             None => (1, 0, false),
         };
+        let own_strs = match &store {
+            Store::Blob { strs, .. } => strs.len(),
+            Store::Owned { strs, .. } => strs.len(),
+        };
+        let strs_deduped = own_strs == 0 || (base.is_none() && own_strs == 1);
         Btf {
             base,
             start_id,
@@ -83,7 +93,26 @@ impl Btf {
             names: OnceLock::new(),
             strs_index: OnceLock::new(),
             raw: [OnceLock::new(), OnceLock::new()],
+            strs_deduped,
         }
+    }
+
+    /// Replaces the own types (records and their word offsets) and, when
+    /// given, the own string section; drops every index and cached
+    /// serialisation. The caller guarantees the records are well formed.
+    pub(crate) fn replace_own(&mut self, types: Vec<u32>, offs: Vec<u32>, strs: Option<Vec<u8>>) {
+        let strs = match (strs, core::mem::replace(&mut self.store, Store::Owned { types: Vec::new(), strs: Vec::new() })) {
+            (Some(s), _) => {
+                self.strs_index = OnceLock::new();
+                s
+            }
+            (None, Store::Owned { strs, .. }) => strs,
+            (None, Store::Blob { blob, strs, .. }) => blob.bytes()[strs].to_vec(),
+        };
+        self.store = Store::Owned { types, strs };
+        self.type_offs = offs;
+        self.names = OnceLock::new();
+        self.raw = [OnceLock::new(), OnceLock::new()];
     }
 
     /// The own type section, as native words.

@@ -272,6 +272,75 @@ impl BtfExt {
         self.sections(&self.core_relo_info)
     }
 
+    /// Byte offsets (into the native data) of the record fields holding a
+    /// type id of the BTF: `type_id` of each func info and CO-RE relocation
+    /// record, in section order (the order libbpf visits them).
+    pub(crate) fn type_id_fields(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        for info in [&self.func_info, &self.core_relo_info] {
+            self.each_section(info, |_, recs, rec_size| {
+                out.extend((recs.clone()).step_by(rec_size).map(|r| r + 4));
+            });
+        }
+        out
+    }
+
+    /// Byte offsets (into the native data) of every field holding a string
+    /// offset of the BTF, in libbpf's visiting order: func info section
+    /// names; line info section names, each followed by its records' file
+    /// and line offsets; CO-RE section names, each followed by its records'
+    /// access strings.
+    pub(crate) fn str_off_fields(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.each_section(&self.func_info, |name, _, _| out.push(name));
+        self.each_section(&self.line_info, |name, recs, rec_size| {
+            out.push(name);
+            for r in recs.step_by(rec_size) {
+                out.extend([r + 4, r + 8]);
+            }
+        });
+        self.each_section(&self.core_relo_info, |name, recs, rec_size| {
+            out.push(name);
+            out.extend(recs.step_by(rec_size).map(|r| r + 8));
+        });
+        out
+    }
+
+    /// Calls `f(name_field, record_byte_range, rec_size)` for each section
+    /// of one kind of info (offsets into the native data).
+    fn each_section(&self, info: &ExtInfo, mut f: impl FnMut(usize, core::ops::Range<usize>, usize)) {
+        let rec_size = info.rec_size as usize;
+        if rec_size == 0 {
+            return;
+        }
+        let (start, end) = (info.range.start, info.range.end.min(self.data.len()));
+        let mut at = start;
+        while at + 8 <= end {
+            let n = rd32(&self.data, at + 4) as usize * rec_size;
+            let recs = at + 8..(at + 8 + n).min(end);
+            f(at, recs, rec_size);
+            at += 8 + n;
+        }
+    }
+
+    /// The native word at byte offset `at` (0 when out of range).
+    pub(crate) fn word_at(&self, at: usize) -> u32 {
+        rd32(&self.data, at)
+    }
+
+    /// Overwrites native words: `(byte offset, value)` pairs (offsets out of
+    /// range are ignored); drops the cached other-order copy.
+    pub(crate) fn set_words(&mut self, words: impl IntoIterator<Item = (usize, u32)>) {
+        for (at, v) in words {
+            if let Some(s) = self.data.get_mut(at..at + 4) {
+                s.copy_from_slice(&v.to_ne_bytes());
+            }
+        }
+        if self.swapped_data.get().is_some() {
+            self.swapped_data = OnceLock::new();
+        }
+    }
+
     /// The section bytes in the output byte order.
     pub fn raw_data(&self) -> &[u8] {
         if !self.swapped {

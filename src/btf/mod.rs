@@ -43,6 +43,10 @@
 //! - *Changing types in place* (loader sanitising): [`Btf::type_words_mut`]
 //!   and [`Btf::set_type_info`] (the record size must not change), and
 //!   strings with [`Btf::str_mut`].
+//! - *Transforming*: [`Btf::dedup`] (libbpf's deduplication, same output,
+//!   `.BTF.ext` rewritten along), [`Btf::distill_base`] /
+//!   [`Btf::relocate`] (split BTF onto a minimal base and back onto a full
+//!   one), [`Btf::permute`] (reorder types by an id map).
 //! - *Output*: [`Btf::raw_data`] (the original bytes while unmodified, else
 //!   canonical, in the byte order chosen by [`Btf::set_big_endian`]),
 //!   [`Btf::raw_data_native`].
@@ -72,17 +76,24 @@
 
 mod builder;
 mod data;
+mod dedup;
+mod distill;
 pub mod dump;
 mod elf;
 mod ext;
+mod fields;
 mod header;
 mod index;
 mod kernel;
 mod load;
 mod parse;
+mod permute;
+mod relocate;
 mod resolve;
 mod serialize;
 mod types;
+
+pub(crate) use builder::{id_slots, str_slots};
 
 pub use builder::{BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION};
 pub use data::Btf;
@@ -97,5 +108,9 @@ pub use types::{
     VarSecinfo, TYPE_WORDS,
 };
 
+#[cfg(test)]
+mod split_tests;
+#[cfg(test)]
+mod testutil;
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,13 @@ pub fn btf_into_c(b: Btf) -> *mut btf {
     Arc::into_raw(Arc::new(b)) as *mut btf
 }
 
+/// Hands a BTF that is already shared (e.g. the base of a split BTF also
+/// handed out) to C, as a handle of its own (to be freed with
+/// `btf__free()`).
+pub fn btf_shared_into_c(b: Arc<Btf>) -> *mut btf {
+    Arc::into_raw(b) as *mut btf
+}
+
 /// Hands a shared BTF to C without giving up ownership (the pointer lives
 /// as long as the `Arc` it came from).
 pub fn btf_as_c(b: &Arc<Btf>) -> *mut btf {

@@ -157,20 +157,21 @@ fn fixup_datasec(b: &mut Btf, elf: &Elf, id: u32) -> Result<()> {
     Ok(())
 }
 
-/// What a `.maps` definition says (libbpf's `struct btf_map_def`).
+/// What a `.maps` definition says (libbpf's `struct btf_map_def`); also
+/// compared by the static linker (`src/linker/`).
 #[derive(Clone, Debug, Default)]
-struct BtfMapDef {
-    map_type: u32,
-    key_size: u32,
-    value_size: u32,
-    max_entries: u32,
-    map_flags: u32,
-    numa_node: u32,
-    pinning: u32,
-    map_extra: u64,
-    key_type_id: u32,
-    value_type_id: u32,
-    has_inner: bool,
+pub(crate) struct BtfMapDef {
+    pub map_type: u32,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub map_flags: u32,
+    pub numa_node: u32,
+    pub pinning: u32,
+    pub map_extra: u64,
+    pub key_type_id: u32,
+    pub value_type_id: u32,
+    pub has_inner: bool,
 }
 
 /// libbpf's lower-case kind names, as its messages print them.
@@ -221,7 +222,7 @@ fn field_long(b: &Btf, map: &str, attr: &str, type_id: u32) -> Result<u64> {
 
 /// Parses a map definition struct (`def`), its inner one into `inner`
 /// (None when parsing an inner definition itself).
-fn parse_map_def(b: &Btf, map: &str, def: Type, strict: bool, out: &mut BtfMapDef, mut inner: Option<&mut BtfMapDef>) -> Result<()> {
+pub(crate) fn parse_map_def(b: &Btf, map: &str, def: Type, strict: bool, out: &mut BtfMapDef, mut inner: Option<&mut BtfMapDef>) -> Result<()> {
     let is_inner = inner.is_none();
     let vlen = def.vlen() as usize;
     for (i, m) in def.members().enumerate() {

@@ -99,6 +99,8 @@ pub fn prepare<C: ObjectCell>(cell: &C) -> Result<()> {
             .and_then(|()| super::create::create_maps(o))
             .and_then(|()| fill_map_fds(o))
             .and_then(|()| sanitize_progs(o));
+        // vmlinux BTF is needed no further (it stays cached for a while)
+        o.kernel_btf = None;
         match res {
             Ok(()) => {
                 o.state = State::Prepared;
@@ -229,12 +231,96 @@ fn probe_loading(o: &mut Object) -> Result<()> {
     }
 }
 
-/// Step (plug point of the extern work): objects with `.kconfig`/`.ksyms`
-/// externs are refused until extern resolution exists.
+/// Step: vmlinux BTF, when CO-RE (without `btf_custom_path`) or typed
+/// ksyms need it: the process-wide shared one (see `crate::relo::kernel`),
+/// held until the end of `prepare`.
+fn load_vmlinux_btf(o: &mut Object) -> Result<()> {
+    let typed_ksyms = o.externs.iter().any(|e| e.ksym().is_some_and(|k| k.type_id != 0));
+    let core = o.has_core_relos && o.btf_custom_path.is_none();
+    if o.kernel_btf.is_some() || !(typed_ksyms || core) {
+        return Ok(());
+    }
+    o.kernel_btf = Some(crate::relo::kernel::vmlinux()?);
+    Ok(())
+}
+
+/// Step: every `.kconfig` and `.ksyms` extern gets its value (see
+/// `crate::externs::resolve_externs`); kconfig values go into the
+/// `.kconfig` map's image, module kfuncs into the object's `fd_array`.
 fn resolve_externs(o: &mut Object) -> Result<()> {
-    if let Some(ext) = o.externs.first() {
-        crate::pr_warn!("extern '{}': resolving .kconfig/.ksyms externs is not implemented yet", ext.name);
-        return Err(Error::NOT_SUPPORTED);
+    load_vmlinux_btf(o)?;
+    if o.externs.is_empty() {
+        return Ok(());
+    }
+    let Some(local) = o.btf.clone() else { return Err(Error::INVAL) };
+    let targets = match &o.kernel_btf {
+        Some(k) => Some(crate::relo::kernel::targets(None, Some(k))?),
+        None => None,
+    };
+    let env = crate::externs::resolve::SystemEnv { kconfig: o.kconfig.as_deref(), targets: targets.as_ref() };
+    let kcfg = match o.kconfig_map {
+        Some(i) => o.maps.get_mut(i).and_then(|m| m.mmaped.as_mut()).map(|m| m.as_mut_slice()),
+        None => None,
+    };
+    o.fd_array = crate::externs::resolve_externs(&mut o.externs, &*local, kcfg, &env)?;
+    Ok(())
+}
+
+/// Step: CO-RE relocation of every program's own code (before subprograms
+/// are linked), against vmlinux and modules or the custom BTF. Applied
+/// relocations are recorded with the program's relocations.
+fn relocate_core(o: &mut Object) -> Result<()> {
+    use crate::relo::object::{relocate_object, ProgCode, SectionRelos};
+    let (Some(local), Some(ext)) = (o.btf.clone(), o.btf_ext.as_ref()) else { return Ok(()) };
+    let targets = match crate::relo::kernel::targets(o.btf_custom_path.as_deref(), o.kernel_btf.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            crate::pr_warn!("failed to perform CO-RE relocations: {}", e.neg());
+            return Err(e);
+        }
+    };
+    let sections: Vec<SectionRelos<'_>> = ext
+        .core_relo_sections()
+        .map(|s| SectionRelos { sec_name: local.name(s.sec_name_off).unwrap_or(""), relos: s.core_relos().collect() })
+        .collect();
+    let names: Vec<(String, String)> =
+        o.programs.iter().map(|p| (p.name_str().into_owned(), p.sec_name_str().into_owned())).collect();
+    let mut progs: Vec<ProgCode<'_>> = o
+        .programs
+        .iter_mut()
+        .zip(&names)
+        .map(|(p, (name, sec))| ProgCode {
+            name,
+            sec_name: sec,
+            sec_insn_off: p.sec_insn_off,
+            insns: &mut p.insns[..],
+            autoload: p.autoload,
+        })
+        .collect();
+    let applied = relocate_object(&*local, &sections, &mut progs, &targets)?;
+    drop(progs);
+    for (p, insn_idx, core) in applied {
+        let prog = &mut o.programs[p];
+        prog.relos.push(reloc::Reloc { core, ..reloc::Reloc::new_core(insn_idx) });
+        reloc::sort(&mut prog.relos);
+    }
+    Ok(())
+}
+
+/// Patches every extern reference of a relocated main program.
+fn relocate_externs(o: &mut Object, i: usize) -> Result<()> {
+    let name = o.programs[i].name_str().into_owned();
+    let p = &mut o.programs[i];
+    for (n, r) in p.relos.iter_mut().enumerate() {
+        if !matches!(r.kind, reloc::RelocKind::ExternLd64 | reloc::RelocKind::ExternCall) {
+            continue;
+        }
+        let ext = o.externs.get(r.ext_idx).ok_or(Error::RELOC)?;
+        if ext.kcfg().is_some() {
+            // the .kconfig map's fd is written with the other map fds
+            r.map_idx = o.kconfig_map.ok_or(Error::RELOC)?;
+        }
+        crate::externs::patch_extern_insn(&name, n, &mut p.insns, r.insn_idx, ext, r.ext_idx, -1)?;
     }
     Ok(())
 }
@@ -255,8 +341,7 @@ fn sanitize_maps(o: &mut Object) -> Result<()> {
 /// the maps exist.
 fn relocate(o: &mut Object) -> Result<()> {
     if o.has_core_relos {
-        crate::pr_warn!("failed to perform CO-RE relocations: CO-RE relocation is not implemented yet");
-        return Err(Error::NOT_SUPPORTED);
+        relocate_core(o)?;
     }
     subprog::mark_pseudo_funcs(&mut o.programs);
     let ext = (!o.ext_infos.func.is_empty() || !o.ext_infos.line.is_empty()) && o.supports(Feature::BtfFunc);
@@ -282,6 +367,7 @@ fn relocate(o: &mut Object) -> Result<()> {
                 crate::pr_warn!("prog '{name}': failed to relocate data references: {e}");
                 return Err(e);
             }
+            relocate_externs(o, i)?;
         }
         Ok(())
     })();
@@ -498,7 +584,11 @@ fn load_with_log(o: &mut Object, i: usize, attrs: &ProgLoadAttrs) -> Result<()> 
             attach_btf_id: attrs.attach_btf_id,
             attach_prog_fd: attrs.attach_prog_fd,
             attach_btf_obj_fd: attrs.attach_btf_obj_fd,
-            fd_array: Mem::user(attrs.fd_array),
+            fd_array: if attrs.fd_array.is_null() && !o.fd_array.is_empty() {
+                Mem::of(&o.fd_array[..])
+            } else {
+                Mem::user(attrs.fd_array)
+            },
             fd_array_cnt: attrs.fd_array_cnt,
             func_info: records(attrs.func_info, &p.func_info),
             line_info: records(attrs.line_info, &p.line_info),
@@ -542,8 +632,8 @@ fn load_with_log(o: &mut Object, i: usize, attrs: &ProgLoadAttrs) -> Result<()> 
             Ok(())
         }
         Err((e, own_used)) => {
-            let map_names: Vec<String> = o.maps.iter().map(|m| m.name_str().into_owned()).collect();
-            let fix = |buf: &mut [u8]| super::verifier_log::fixup(buf, &map_names);
+            let ctx = super::verifier_log::LogCtx::new(o, i);
+            let fix = |buf: &mut [u8]| super::verifier_log::fixup_with(buf, &ctx);
             if own_used {
                 fix(&mut own);
             } else if !prog_log.is_null() {
@@ -688,7 +778,11 @@ pub fn clone_program<C: ObjectCell, H: HandlerCalls>(cell: &C, hooks: &H, i: usi
             attach_btf_id: attrs.attach_btf_id,
             attach_prog_fd: attrs.attach_prog_fd,
             attach_btf_obj_fd: attrs.attach_btf_obj_fd,
-            fd_array: Mem::user(attrs.fd_array),
+            fd_array: if attrs.fd_array.is_null() && !o.fd_array.is_empty() {
+                Mem::of(&o.fd_array[..])
+            } else {
+                Mem::user(attrs.fd_array)
+            },
             fd_array_cnt: attrs.fd_array_cnt,
             func_info: records(attrs.func_info, &p.func_info),
             line_info: records(attrs.line_info, &p.line_info),

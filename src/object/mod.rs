@@ -74,15 +74,8 @@ pub struct OpenOptions {
     pub bpf_token_path: Option<String>,
 }
 
-/// An extern symbol (`.kconfig` value, `.ksyms` variable or kfunc). Their
-/// resolution belongs to the next stage of work; objects using them open,
-/// and fail to load with `EOPNOTSUPP`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Extern {
-    pub name: String,
-    pub sym_idx: usize,
-    pub is_weak: bool,
-}
+/// An extern (`.kconfig` value, `.ksyms` variable or kfunc): see `crate::externs`.
+pub use crate::externs::Extern;
 
 /// A BPF object.
 pub struct Object {
@@ -97,6 +90,12 @@ pub struct Object {
     pub programs: Vec<Program>,
     pub maps: Vec<Map>,
     pub externs: Vec<Extern>,
+    /// Index of the `.kconfig` map, when the object has kconfig externs.
+    pub kconfig_map: Option<usize>,
+    /// The `fd_array` of program loads: module BTF fds of kfuncs (index 0 unused).
+    pub fd_array: Vec<i32>,
+    /// The shared vmlinux BTF, held during a load that needs it.
+    pub kernel_btf: Option<crate::relo::shared::Handle<crate::relo::kernel::KernelBtf>>,
     /// ELF index of `.text` (subprograms), if present and non-empty.
     pub text_shndx: Option<usize>,
     /// ELF index of `.maps`.

@@ -12,7 +12,7 @@ use super::elf::{self, lossy, Elf, Section};
 use super::map_def::{self, Map, Slot};
 use super::program::Program;
 use super::reloc::{self, DataKind, MapSite, RelocContext};
-use super::{btf_info, sec_def, Extern, Object, OpenOptions, State};
+use super::{btf_info, sec_def, Object, OpenOptions, State};
 
 const LICENSE_LEN: usize = 64;
 /// Largest path libbpf accepts (PATH_MAX, NUL included).
@@ -113,6 +113,9 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         programs: Vec::new(),
         maps: Vec::new(),
         externs: Vec::new(),
+        kconfig_map: None,
+        fd_array: Vec::new(),
+        kernel_btf: None,
         text_shndx: None,
         maps_shndx: None,
         symbols_shndx: 0,
@@ -136,11 +139,12 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
     obj.little_endian = elf.little_endian;
     obj.symbols_shndx = elf.symtab_idx;
     let scan = collect_sections(&mut obj, &elf)?;
-    collect_externs(&mut obj, &elf)?;
     let section = |i: Option<usize>| i.map(|i| elf.sections[i].data);
     btf_info::init_btf(&mut obj, &elf, section(scan.btf), section(scan.btf_ext))?;
+    let kconfig_size = collect_externs(&mut obj, &elf)?;
     btf_info::fixup_btf(&mut obj, &elf)?;
     init_maps(&mut obj, &elf, &scan, opts)?;
+    init_kconfig_map(&mut obj, kconfig_size)?;
     init_progs(&mut obj);
     collect_relos(&mut obj, &elf, &scan)?;
     Ok(obj)
@@ -351,21 +355,45 @@ fn add_programs(obj: &mut Object, elf: &Elf, sec: &Section) -> Result<()> {
 }
 
 /// Records the object's extern symbols (undefined global/weak, no type).
-fn collect_externs(obj: &mut Object, elf: &Elf) -> Result<()> {
+/// Collects the externs (undefined untyped global or weak symbols) with
+/// their BTF, sorted and laid out as libbpf does, and rewrites the extern
+/// DATASECs of the BTF for the kernel (see `crate::externs`). Returns the
+/// size of the `.kconfig` map to create, if any.
+fn collect_externs(obj: &mut Object, elf: &Elf) -> Result<Option<u32>> {
+    use crate::externs::{btf_fixup, collect, ExternSymbol};
     let symtab = &elf.sections[elf.symtab_idx];
     if symtab.entsize != 24 {
         return Err(Error::FORMAT);
     }
-    for sym in elf.symbols() {
-        if !reloc::sym_is_extern(&sym) {
-            continue;
-        }
-        let Some(name) = sym.name.filter(|n| !n.is_empty()) else { continue };
-        obj.externs.push(Extern { name: lossy(name).into_owned(), sym_idx: sym.index, is_weak: sym.bind == elf::STB_WEAK });
+    let syms: Vec<ExternSymbol> = elf
+        .symbols()
+        .filter(|sym| reloc::sym_is_extern(sym))
+        .filter_map(|sym| {
+            let name = sym.name.filter(|n| !n.is_empty())?;
+            Some(ExternSymbol { sym_idx: sym.index, name: lossy(name).into_owned(), is_weak: sym.bind == elf::STB_WEAK })
+        })
+        .collect();
+    let dummy = match btf_info::btf_mut(obj)? {
+        Some(b) => btf_fixup::add_dummy_ksym_var(b)?,
+        None => 0,
+    };
+    crate::pr_debug!("looking for externs among {} symbols...", elf.symbols().count());
+    let layout = collect::collect_externs(obj.btf.as_deref().map(|b| b as &dyn crate::relo::view::TypeView), &syms)?;
+    if let Some(b) = btf_info::btf_mut(obj)? {
+        btf_fixup::fixup_extern_sections(b, &layout, dummy)?;
     }
-    if !obj.externs.is_empty() {
-        crate::pr_debug!("collected {} externs total", obj.externs.len());
-    }
+    obj.externs = layout.externs;
+    Ok(layout.kconfig_size)
+}
+
+/// The `.kconfig` map (after the global data maps), sized for the kconfig externs.
+fn init_kconfig_map(obj: &mut Object, size: Option<u32>) -> Result<()> {
+    let Some(size) = size else { return Ok(()) };
+    let mut map = map_def::new_internal_map(obj.name.as_bytes(), DataKind::Kconfig, b".kconfig", obj.symbols_shndx, size as usize, None)?;
+    btf_info::fill_internal_map_info(obj.btf.as_deref(), &mut map);
+    crate::pr_debug!("map '{}' (global data): at sec_idx {}, offset 0, flags {:x}.", map.name_str(), obj.symbols_shndx, map.def.map_flags);
+    obj.kconfig_map = Some(obj.maps.len());
+    obj.maps.push(map);
     Ok(())
 }
 

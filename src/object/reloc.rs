@@ -24,6 +24,9 @@ pub enum RelocKind {
     ExternCall,
     /// `ld_imm64` of a subprogram's address (callback).
     SubprogAddr,
+    /// A CO-RE relocation already applied (kept to explain a poisoned
+    /// instruction in the verifier log).
+    Core,
 }
 
 /// One relocation of a program.
@@ -39,11 +42,18 @@ pub struct Reloc {
     pub sym_off: u32,
     /// Index of the extern (ExternLd64, ExternCall).
     pub ext_idx: usize,
+    /// The CO-RE record (Core).
+    pub core: crate::relo::CoreRelo,
 }
 
 impl Reloc {
+    /// The record of an applied CO-RE relocation at `insn_idx`.
+    pub fn new_core(insn_idx: usize) -> Reloc {
+        Reloc::new(insn_idx, RelocKind::Core)
+    }
+
     fn new(insn_idx: usize, kind: RelocKind) -> Reloc {
-        Reloc { insn_idx, kind, map_idx: 0, sym_off: 0, ext_idx: 0 }
+        Reloc { insn_idx, kind, map_idx: 0, sym_off: 0, ext_idx: 0, core: Default::default() }
     }
 }
 
@@ -277,7 +287,7 @@ pub fn apply_data(prog_name: &str, insns: &mut [bpf_insn], relos: &[Reloc], maps
                     return Err(Error::INVAL);
                 }
             }
-            RelocKind::Call | RelocKind::ExternLd64 | RelocKind::ExternCall => {}
+            RelocKind::Call | RelocKind::ExternLd64 | RelocKind::ExternCall | RelocKind::Core => {}
         }
     }
     Ok(())
@@ -287,7 +297,8 @@ pub fn apply_data(prog_name: &str, insns: &mut [bpf_insn], relos: &[Reloc], maps
 /// (by map index) into every map reference of the image.
 pub fn patch_map_fds(insns: &mut [bpf_insn], relos: &[Reloc], fds: &[i32]) {
     for r in relos {
-        if !matches!(r.kind, RelocKind::Ld64 | RelocKind::Data) {
+        // (a `.kconfig` extern is a value of the `.kconfig` map)
+        if !matches!(r.kind, RelocKind::Ld64 | RelocKind::Data | RelocKind::ExternLd64) {
             continue;
         }
         let (Some(insn), Some(&fd)) = (insns.get_mut(r.insn_idx), fds.get(r.map_idx)) else { continue };

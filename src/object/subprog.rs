@@ -258,7 +258,7 @@ mod tests {
         Program::new(name.as_bytes(), b"sec", sec, off, insns, 0).unwrap()
     }
     fn call_relo(insn_idx: usize, sym_off: u32) -> Reloc {
-        Reloc { insn_idx, kind: RelocKind::Call, map_idx: 0, sym_off, ext_idx: 0 }
+        Reloc { insn_idx, kind: RelocKind::Call, map_idx: 0, sym_off, ext_idx: 0, core: Default::default() }
     }
 
     /// .text holds subA (insns 0..3, calls subB) and subB (3..5); two main

@@ -43,6 +43,61 @@ pub fn rewrite(text: &str, map_names: &[String]) -> Option<String> {
     None
 }
 
+/// What the rewrite needs to know about program `prog` of an object: the
+/// names of its maps and externs, the CO-RE relocations of its code.
+pub struct LogCtx {
+    maps: Vec<String>,
+    externs: Vec<String>,
+    core: Vec<(usize, String)>,
+}
+
+impl LogCtx {
+    pub fn new(o: &super::Object, prog: usize) -> LogCtx {
+        let p = &o.programs[prog];
+        let name = p.name_str().into_owned();
+        let core = match o.btf.as_deref() {
+            Some(btf) => p
+                .relos
+                .iter()
+                .filter(|r| r.kind == super::reloc::RelocKind::Core)
+                .filter_map(|r| crate::relo::object::describe_relo(&name, btf, &r.core).map(|d| (r.insn_idx, d)))
+                .collect(),
+            None => Vec::new(),
+        };
+        LogCtx {
+            maps: o.maps.iter().map(|m| m.name_str().into_owned()).collect(),
+            externs: o.externs.iter().map(|e| e.name.clone()).collect(),
+            core,
+        }
+    }
+}
+
+impl crate::relo::logfix::LogContext for LogCtx {
+    fn core_relo_spec(&self, insn_idx: usize) -> Option<String> {
+        self.core.iter().find(|c| c.0 == insn_idx).map(|c| c.1.clone())
+    }
+    fn map_name(&self, map_idx: usize) -> Option<String> {
+        self.maps.get(map_idx).cloned()
+    }
+    fn extern_name(&self, ext_idx: usize) -> Option<String> {
+        self.externs.get(ext_idx).cloned()
+    }
+}
+
+/// [`fixup`] for every poisoned instruction kind (CO-RE relocations, maps
+/// not created, unresolved kfuncs).
+pub fn fixup_with(buf: &mut [u8], ctx: &LogCtx) {
+    if buf.is_empty() {
+        return;
+    }
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len() - 1);
+    let text = String::from_utf8_lossy(&buf[..len]).into_owned();
+    let Some(new) = crate::relo::logfix::fixup_verifier_log(&text, ctx) else { return };
+    let n = new.len().min(buf.len() - 1);
+    buf[..n].copy_from_slice(&new.as_bytes()[..n]);
+    buf[n] = 0;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,3 +95,20 @@ pub fn info(fd: std::os::fd::BorrowedFd<'_>, data: Option<&mut [u8]>) -> Result<
     unsafe { crate::sys::info::get_info(fd.as_raw_fd(), &mut info) }?;
     Ok(info)
 }
+
+/// The name of the BTF object behind `fd` ("vmlinux", a module's name, or
+/// empty) and whether it is kernel BTF.
+pub fn name_and_kernel_flag(fd: std::os::fd::BorrowedFd<'_>) -> Result<(String, bool)> {
+    use std::os::fd::AsRawFd;
+    let mut name = [0u8; 64];
+    let mut info = crate::uapi::bpf::bpf_btf_info {
+        name: bpf::ptr_to_u64(name.as_mut_ptr()),
+        name_len: name.len() as u32,
+        ..Default::default()
+    };
+    // SAFETY: the only pointer set in `info` is `name`, writable for
+    // `name_len` bytes for the duration of the call.
+    unsafe { crate::sys::info::get_info(fd.as_raw_fd(), &mut info) }?;
+    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    Ok((String::from_utf8_lossy(&name[..len]).into_owned(), info.kernel_btf != 0))
+}

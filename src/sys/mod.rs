@@ -18,6 +18,7 @@ pub mod link;
 pub mod map;
 pub mod misc;
 pub mod mmap;
+pub mod netlink;
 pub mod obj;
 pub mod perf;
 pub mod prog;

@@ -67,3 +67,22 @@ impl UserMem {
         Some(f(unsafe { core::slice::from_raw_parts_mut(self.addr as *mut u8, self.len) }))
     }
 }
+
+impl UserMem {
+    /// A copy of the buffer; `ENOMEM` when that much memory can not be
+    /// allocated (a hostile length), an empty vector for NULL.
+    pub fn to_vec(&self) -> crate::error::Result<Vec<u8>> {
+        let mut v = Vec::new();
+        if self.addr == 0 || self.len == 0 {
+            return Ok(v);
+        }
+        v.try_reserve_exact(self.len).map_err(|_| crate::error::Error::NOMEM)?;
+        // SAFETY: per the constructor's contract the buffer is readable for
+        // `len` bytes; `v` has room for them.
+        unsafe {
+            core::ptr::copy_nonoverlapping(self.addr as *const u8, v.as_mut_ptr(), self.len);
+            v.set_len(self.len);
+        }
+        Ok(v)
+    }
+}

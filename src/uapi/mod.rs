@@ -9,6 +9,7 @@ pub mod bpf;
 pub mod btf;
 pub mod bpf_enums;
 pub mod perf;
+pub mod netlink;
 pub mod ringbuf;
 
 pub use bpf::*;

@@ -4,26 +4,30 @@
 #![allow(unused_variables)]
 
 use crate::ffi::ctypes::*;
-use crate::not_implemented;
 use crate::ffi::api::btf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `bpf_map__pin_path()`: the path the map is (or will be)
+/// pinned at, or NULL when it has none (NULL with `errno = EINVAL` for a NULL map).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_map__get_pin_path(map: *const bpf_map) -> *const c_char {
-    not_implemented!()
+    // SAFETY: forwarded as is.
+    unsafe { crate::ffi::api::libbpf_h::map::bpf_map__pin_path(map) }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `bpf_program__expected_attach_type()`: the program's
+/// expected attach type (`BPF_*`).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__get_expected_attach_type(prog: *const bpf_program) -> enum_bpf_attach_type {
-    not_implemented!()
+    // SAFETY: forwarded as is.
+    unsafe { crate::ffi::api::libbpf_h::program::bpf_program__expected_attach_type(prog) }
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// The old name of `bpf_program__type()`: the program's type (`BPF_PROG_TYPE_*`).
 #[no_mangle]
 pub unsafe extern "C" fn bpf_program__get_type(prog: *const bpf_program) -> enum_bpf_prog_type {
-    not_implemented!()
+    // SAFETY: forwarded as is.
+    unsafe { crate::ffi::api::libbpf_h::program::bpf_program__type(prog) }
 }
 
 /// The old name of `btf__raw_data()`.
