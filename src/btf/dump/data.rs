@@ -21,7 +21,7 @@ const MAX_INDENT_STR: usize = 31;
 
 /// Prints the value of type `id` held in `data` (see the module docs);
 /// returns the size of the type.
-pub(super) fn dump_value(cx: &mut Cx<'_, '_>, _t: Type<'_>, id: u32, data: &[u8], opts: &DataOpts<'_>) -> Result<i32> {
+pub(super) fn dump_value(cx: &mut Cx<'_, '_>, id: u32, data: &[u8], opts: &DataOpts<'_>) -> Result<i32> {
     let indent = &opts.indent_str[..opts.indent_str.len().min(MAX_INDENT_STR)];
     let mut d = Dumper {
         cx,

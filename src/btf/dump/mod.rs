@@ -220,11 +220,11 @@ impl BtfDump {
         opts: &DataOpts<'_>,
         out: &mut Out<'_>,
     ) -> Result<i32> {
-        let t = btf.type_by_id(id).ok_or(Error::NOENT)?;
+        btf.type_by_id(id).ok_or(Error::NOENT)?;
         self.flags.grow(btf.type_cnt());
         let mut cx = Cx::new(btf, self, out);
         cx.steps_left += 64 * data.len() as u64;
-        data::dump_value(&mut cx, t, id, data, opts)
+        data::dump_value(&mut cx, id, data, opts)
     }
 }
 
