@@ -1,4 +1,5 @@
 // oxbpf-test: differential
+// oxbpf-test: valgrind
 /*
  * btf_dump__dump_type(): C text of whole BTFs, compared with Debian's libbpf.
  *

@@ -1,4 +1,5 @@
 // oxbpf-test: differential
+// oxbpf-test: valgrind
 /*
  * btf_dump__emit_type_decl(), compared with Debian's libbpf: the
  * declaration of every vmlinux type with four sets of options (no opts; a
