@@ -600,7 +600,7 @@ impl<'a> Dumper<'_, 'a, '_> {
         if self.is_array_member {
             return;
         }
-        let Some(t) = self.cx.btf.type_by_id(id) else { return };
+        let Some(t) = self.cx.ty(id) else { return };
         if t.is_var() || t.is_datasec() {
             return;
         }

@@ -22,7 +22,7 @@ impl Cx<'_, '_> {
         let start = self.d.decl_stack.len();
         let mut id = id;
         loop {
-            let Some(t) = self.btf.type_by_id(id) else {
+            let Some(t) = self.ty(id) else {
                 pr_warn!("unexpected type in decl chain, kind:0, id:[{id}]");
                 break;
             };
@@ -60,7 +60,7 @@ impl Cx<'_, '_> {
     /// written before it); returns the new top.
     fn emit_leading_mods(&mut self, start: usize, mut top: usize) -> usize {
         while top > start {
-            let Some(t) = self.btf.type_by_id(self.d.decl_stack[top - 1]) else { break };
+            let Some(t) = self.ty(self.d.decl_stack[top - 1]) else { break };
             let word: &[u8] = match t.kind() {
                 BTF_KIND_VOLATILE => b"volatile ",
                 BTF_KIND_CONST => b"const ",
@@ -76,7 +76,7 @@ impl Cx<'_, '_> {
     /// Drops qualifiers and type tags on top of the chain (those GCC puts on
     /// arrays and noreturn function pointers); returns the new top.
     fn drop_mods(&self, start: usize, mut top: usize) -> usize {
-        while top > start && self.btf.type_by_id(self.d.decl_stack[top - 1]).is_some_and(|t| t.is_mod()) {
+        while top > start && self.ty(self.d.decl_stack[top - 1]).is_some_and(|t| t.is_mod()) {
             top -= 1;
         }
         top
@@ -105,7 +105,7 @@ impl Cx<'_, '_> {
                 last_was_ptr = false;
                 continue;
             }
-            let Some(t) = self.btf.type_by_id(id) else { return };
+            let Some(t) = self.ty(id) else { return };
             let kind = t.kind();
             match kind {
                 BTF_KIND_INT | BTF_KIND_FLOAT => {
@@ -166,7 +166,7 @@ impl Cx<'_, '_> {
                     } else {
                         // What is left declares an array of it: wrap it in
                         // parentheses unless it is another dimension.
-                        let multidim = self.btf.type_by_id(self.d.decl_stack[top - 1]).is_some_and(|n| n.is_array());
+                        let multidim = self.ty(self.d.decl_stack[top - 1]).is_some_and(|n| n.is_array());
                         if !name.is_empty() && !last_was_ptr {
                             self.put(b" ");
                         }

@@ -41,7 +41,7 @@ impl<'a> Cx<'a, '_> {
         if state == EMITTED {
             return;
         }
-        let Some(t) = self.btf.type_by_id(id) else { return };
+        let Some(t) = self.ty(id) else { return };
         let top_level = cont_id == 0;
         if state == EMITTING {
             // Reached again while being printed: only a pointer can lead
@@ -163,7 +163,7 @@ impl<'a> Cx<'a, '_> {
     /// n-th type to claim a name gets `name___n`. Forward declarations and
     /// enum declarations without values keep their name.
     pub(super) fn resolve_name(&mut self, id: u32, ident: bool) -> NameRef<'a> {
-        let Some(t) = self.btf.type_by_id(id) else { return NameRef::Orig(b"") };
+        let Some(t) = self.ty(id) else { return NameRef::Orig(b"") };
         if t.name_off() == 0 {
             return NameRef::Orig(b"");
         }
@@ -451,7 +451,7 @@ impl<'a> Cx<'a, '_> {
             Some(IN_PROGRESS) | Some(NONE) => return 0,
             Some(a) => return a as u32 - 1,
         }
-        let Some(t) = self.btf.type_by_id(id) else { return 0 };
+        let Some(t) = self.ty(id) else { return 0 };
         if depth >= super::MAX_NESTING {
             return 0;
         }

@@ -42,6 +42,8 @@ mod tests;
 
 use super::data::Btf;
 use crate::error::{Error, Result};
+use crate::btf::types::Type;
+use crate::uapi::btf::*;
 use state::{AlignCache, Flags, Names};
 
 /// Deepest recursion through nested types (ordering, emission, typed data).
@@ -181,6 +183,14 @@ impl BtfDump {
             return Err(Error::INVAL);
         }
         self.flags.mark_references(btf)?;
+        // Functions, variables, sections and tags print nothing (most ids
+        // of kernel BTF): settle them without setting up a walk.
+        if btf.type_by_id(id).is_some_and(|t| {
+            matches!(t.kind(), BTF_KIND_FUNC | BTF_KIND_VAR | BTF_KIND_DATASEC | BTF_KIND_DECL_TAG)
+        }) {
+            self.flags.set_order(id, state::ORDERED);
+            return Ok(());
+        }
         self.queue.clear();
         let mut cx = Cx::new(btf, self, out);
         cx.order_type(id, false)?;
@@ -245,6 +255,9 @@ pub(super) struct Cx<'a, 'o> {
     skip_anon_defs: bool,
     /// Types marked [`state::ACTIVE`], cleared when the call ends.
     active: Vec<u32>,
+    /// The BTF's own records and where each starts (for [`Cx::ty`]).
+    words: &'a [u32],
+    offs: &'a [u32],
 }
 
 impl Drop for Cx<'_, '_> {
@@ -262,7 +275,31 @@ impl<'a, 'o> Cx<'a, 'o> {
     fn new(btf: &'a Btf, d: &'a mut BtfDump, out: &'a mut Out<'o>) -> Self {
         let steps_left = STEP_BUDGET + 16 * btf.type_cnt() as u64;
         let active = core::mem::take(&mut d.active);
-        Cx { btf, d, out, depth: 0, too_deep: false, steps_left, strip_mods: false, skip_anon_defs: false, active }
+        let (words, offs) = (btf.type_words(), &btf.type_offs[..]);
+        Cx {
+            btf,
+            d,
+            out,
+            depth: 0,
+            too_deep: false,
+            steps_left,
+            strip_mods: false,
+            skip_anon_defs: false,
+            active,
+            words,
+            offs,
+        }
+    }
+
+    /// Type `id` ([`Btf::type_by_id`], with the BTF's sections looked up
+    /// once per call: the printers' hottest path).
+    #[inline]
+    fn ty(&self, id: u32) -> Option<Type<'a>> {
+        let Some(i) = id.checked_sub(self.btf.start_id()) else { return self.btf.type_by_id(id) };
+        let i = i as usize;
+        let start = *self.offs.get(i)? as usize;
+        let end = self.offs.get(i + 1).map_or(self.words.len(), |&o| o as usize);
+        self.words.get(start..end).map(Type::new)
     }
 
     /// Enters one level of recursion; false (with one warning) past the

@@ -39,7 +39,7 @@ impl Cx<'_, '_> {
 
     fn order_inner(&mut self, id: u32, through_ptr: bool) -> Result<bool> {
         let state = self.d.flags.order(id);
-        let t = self.btf.type_by_id(id).ok_or(Error::INVAL)?;
+        let t = self.ty(id).ok_or(Error::INVAL)?;
         let named = t.name_off() != 0;
         if state == ORDERING {
             // Back at a struct being ordered: fine through a pointer to a
