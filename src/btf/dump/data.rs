@@ -297,7 +297,7 @@ impl<'a> Dumper<'_, 'a, '_> {
                     return Ok(true);
                 }
                 for i in 0..a.nelems as u64 {
-                    let at = off + i * elem_size;
+                    let at = off.saturating_add(i.saturating_mul(elem_size));
                     if !self.is_zero(a.elem_type, at, bit_off, 0)? {
                         return Ok(false);
                     }
@@ -530,9 +530,9 @@ impl<'a> Dumper<'_, 'a, '_> {
             if self.is_array_terminated {
                 break;
             }
-            let at = off + i * elem_size;
+            let at = off.saturating_add(i.saturating_mul(elem_size));
             // Scalars past the end print nothing (E2BIG), nor will the rest.
-            if elem_scalar && at + elem_size > self.data.len() as u64 {
+            if elem_scalar && at.saturating_add(elem_size) > self.data.len() as u64 {
                 break;
             }
             // An element that fails is skipped, as libbpf does.
