@@ -98,7 +98,7 @@ impl Flags {
         // Base types (split BTF) by id, own ones walking the records.
         let first = self.marked_up_to + 1;
         let base = (first..btf.start_id()).filter_map(|id| btf.type_by_id(id).map(|t| (id, t)));
-        for (id, t) in base.chain(btf.own_types_from(first)) {
+        for (_, t) in base.chain(btf.own_types_from(first)) {
             match t.kind() {
                 BTF_KIND_INT | BTF_KIND_ENUM | BTF_KIND_ENUM64 | BTF_KIND_FWD | BTF_KIND_FLOAT => {}
                 BTF_KIND_VOLATILE | BTF_KIND_CONST | BTF_KIND_RESTRICT | BTF_KIND_PTR | BTF_KIND_TYPEDEF
@@ -114,10 +114,12 @@ impl Flags {
                 BTF_KIND_STRUCT | BTF_KIND_UNION => t.members().for_each(|m| self.set(m.type_id, REFERENCED)),
                 BTF_KIND_FUNC_PROTO => t.params().for_each(|p| self.set(p.type_id, REFERENCED)),
                 BTF_KIND_DATASEC => t.secinfos().for_each(|v| self.set(v.type_id, REFERENCED)),
+                // Nothing is recorded as done: the next call starts over,
+                // and fails again.
                 _ => return Err(crate::error::Error::INVAL),
             }
-            self.marked_up_to = id;
         }
+        self.marked_up_to = cnt - 1;
         Ok(())
     }
 }
