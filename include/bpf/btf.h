@@ -78,6 +78,8 @@ struct btf_new_opts {
         bool add_layout;
 };
 
+typedef void (*PrintfFn)(void *ctx, const char *fmt, va_list args);
+
 /**
  * Options of `btf_dump__dump_type_data()`.
  */
@@ -392,12 +394,31 @@ struct btf *btf__new_empty_opts(struct btf_new_opts *opts);
 struct btf *btf__new_empty_split(struct btf *base_btf);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * `csrc/print.c`: calls `f(ctx, "%s", msg)` with a real `va_list`.
+ */
+extern void oxbpf_call_dump_printf_fn(PrintfFn f, void *ctx, const char *msg);
+
+/**
+ * Prints the C definition of type `id`, preceded by the definitions (or
+ * forward declarations) of every type it needs that this dumper has not
+ * printed yet; calling it for every id in order prints a complete,
+ * compilable header. Returns 0, or `-EINVAL` (id out of range, unknown
+ * kind) or `-ELOOP` (types that cannot be ordered, e.g. a struct that
+ * contains itself).
  */
 int btf_dump__dump_type(struct btf_dump *d, __u32 id);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Prints the value in `data` (`data_sz` bytes) of type `id` as a C
+ * initialiser, e.g. `(struct s){.a = (int)1,}`: on one line if
+ * `opts->compact`, else one member per line indented with
+ * `opts->indent_str` (default a tab); zero members left out unless
+ * `opts->emit_zeroes`; no names or casts if `opts->skip_names`; NUL-ended
+ * char arrays as strings if `opts->emit_strings`. Returns the size of the
+ * type, or: `-ENOENT` (unknown id), `-E2BIG` (`data_sz` too small for a
+ * member to print; what came before is printed), `-EINVAL` (bad opts,
+ * types without a size or with impossible sizes, a type containing
+ * itself), `-EOPNOTSUPP` (kinds without values).
  */
 int btf_dump__dump_type_data(struct btf_dump *d,
                              __u32 id,
@@ -406,19 +427,29 @@ int btf_dump__dump_type_data(struct btf_dump *d,
                              const struct btf_dump_type_data_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Prints the declaration of type `id` as C would declare
+ * `opts->field_name` (an abstract declarator when NULL or ""): anonymous
+ * struct/union/enum bodies inline (their lines indented by
+ * `opts->indent_level` tabs), named types by name; qualifiers left out if
+ * `opts->strip_mods`. Returns 0, or `-EINVAL` (bad opts, id out of range).
  */
 int btf_dump__emit_type_decl(struct btf_dump *d,
                              __u32 id,
                              const struct btf_dump_emit_type_decl_opts *opts);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Frees a dumper (NULL is ignored). The BTF it printed stays with its
+ * owner.
  */
 void btf_dump__free(struct btf_dump *d);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Creates a BTF-to-C printer for `btf`, printing through
+ * `printf_fn(ctx, fmt, args)` (called with `"%s"` and text in pieces: the
+ * concatenation is the output). The printer keeps `btf` alive until it is
+ * freed; types may be added to `btf` between calls. Returns NULL with
+ * `errno = EINVAL` for a NULL callback or BTF, bad opts, or a BTF holding
+ * kinds the printer does not know.
  */
 struct btf_dump *btf_dump__new(const struct btf *btf,
                                btf_dump_printf_fn_t printf_fn,

@@ -78,6 +78,7 @@ mod builder;
 mod data;
 mod dedup;
 mod distill;
+pub mod dump;
 mod elf;
 mod ext;
 mod fields;
@@ -96,6 +97,7 @@ pub(crate) use builder::{id_slots, str_slots};
 
 pub use builder::{BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION};
 pub use data::Btf;
+pub use dump::BtfDump;
 pub use ext::{BtfExt, ExtInfo, InfoSec, CORE_RELO_MIN, FUNC_INFO_MIN, LINE_INFO_MIN};
 pub use header::Header;
 pub use kernel::{LoadOptions, LOG_BUF_SIZE};

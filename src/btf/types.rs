@@ -152,6 +152,7 @@ pub struct VarSecinfo {
 impl<'a> Type<'a> {
     /// A view of one record; `words` must hold at least the 3 header words
     /// (shorter input is seen as VOID).
+    #[inline]
     pub fn new(words: &'a [u32]) -> Type<'a> {
         if words.len() < TYPE_WORDS {
             return Type::void();
@@ -174,32 +175,40 @@ impl<'a> Type<'a> {
         self.w.as_ptr()
     }
 
+    #[inline]
     pub fn name_off(&self) -> u32 {
         self.w[0]
     }
+    #[inline]
     pub fn info(&self) -> u32 {
         self.w[1]
     }
+    #[inline]
     pub fn kind(&self) -> u32 {
         btf_info_kind(self.w[1])
     }
+    #[inline]
     pub fn vlen(&self) -> u32 {
         btf_info_vlen(self.w[1])
     }
+    #[inline]
     pub fn kflag(&self) -> bool {
         btf_info_kflag(self.w[1])
     }
     /// The third word: the size of INT, STRUCT, UNION, ENUM, ENUM64, DATASEC
     /// and FLOAT; the referenced type of the other kinds.
+    #[inline]
     pub fn size_or_type(&self) -> u32 {
         self.w[2]
     }
     /// Size in bytes (meaningful for the kinds with a size).
+    #[inline]
     pub fn size(&self) -> u32 {
         self.w[2]
     }
     /// Referenced type id (meaningful for PTR, TYPEDEF, modifiers, FUNC,
     /// FUNC_PROTO's return type, VAR, DECL_TAG, TYPE_TAG).
+    #[inline]
     pub fn type_id(&self) -> u32 {
         self.w[2]
     }
