@@ -28,22 +28,18 @@ struct genload {
 	const char *errstr;
 };
 
-/* Opens prog_path(file) and generates its loader (gen_hash as given);
- * returns bpf_object__load()'s result (-1000 - errno if open failed). The
- * context is allocated for a later genload_run(). */
-static inline int genload_generate(struct genload *g, const char *file, int gen_hash)
+/* Opens prog_path(file) and allocates the context for its loader; 0 or
+ * -errno. */
+static inline int genload_open(struct genload *g, const char *file)
 {
 	struct bpf_map *m;
 	struct bpf_program *p;
-	int err;
 
 	memset(g, 0, sizeof(*g));
 	g->opts.sz = sizeof(g->opts);
-	/* (left 0 unless asked: older libbpfs refuse set fields they do not know) */
-	g->opts.gen_hash = gen_hash;
 	g->obj = bpf_object__open_file(prog_path(file), NULL);
 	if (!g->obj)
-		return -1000 - errno;
+		return -errno;
 	bpf_object__for_each_map(m, g->obj)
 		g->nmaps++;
 	bpf_object__for_each_program(p, g->obj)
@@ -54,10 +50,27 @@ static inline int genload_generate(struct genload *g, const char *file, int gen_
 	g->ctx->sz = g->ctx_sz;
 	g->maps = (struct bpf_map_desc *)(g->ctx + 1);
 	g->progs = (struct bpf_prog_desc *)(g->maps + g->nmaps);
+	return 0;
+}
+
+/* Generates the opened object's loader (gen_hash as given); returns
+ * bpf_object__load()'s result. */
+static inline int genload_load(struct genload *g, int gen_hash)
+{
+	int err;
+
+	/* (left 0 unless asked: older libbpfs refuse set fields they do not know) */
+	g->opts.gen_hash = gen_hash;
 	err = bpf_object__gen_loader(g->obj, &g->opts);
-	if (err)
-		return err;
-	return bpf_object__load(g->obj);
+	return err ? err : bpf_object__load(g->obj);
+}
+
+/* genload_open() then genload_load(). */
+static inline int genload_generate(struct genload *g, const char *file, int gen_hash)
+{
+	int err = genload_open(g, file);
+
+	return err ? err : genload_load(g, gen_hash);
 }
 
 /* Runs the generated loader; returns bpf_load_and_run()'s result. */

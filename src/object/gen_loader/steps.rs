@@ -56,7 +56,8 @@ pub fn load_btf(o: &mut Object) -> Result<()> {
 /// Every map, in object order, created by the loader: inner templates,
 /// global data images (frozen for `.rodata` and `.kconfig`), map-in-map
 /// `values`. Maps a loader can not create are refused: pinned or reused
-/// ones (`EINVAL`), struct_ops and arena maps (`EOPNOTSUPP`).
+/// ones (`EINVAL`), struct_ops and arena maps (`EOPNOTSUPP`), and maps
+/// not to be created at all (`EFAULT`, as libbpf ends).
 pub fn create_maps(o: &mut Object) -> Result<()> {
     with_gen(o, |g, o| {
         for i in 0..o.maps.len() {
@@ -90,9 +91,9 @@ fn spec_of(m: &Map) -> MapSpec {
 fn create_map(g: &mut Generator, o: &mut Object, i: usize) -> Result<()> {
     let m = &mut o.maps[i];
     if !m.autocreate {
-        // the loader then misses a map: finish() says so
-        crate::pr_debug!("map '{}': skipped auto-creating...", m.name_str());
-        return Ok(());
+        // (libbpf's generator ends with the same EFAULT: maps missing)
+        crate::pr_warn!("map '{}': a loader program creates every map (autocreate is off)", m.name_str());
+        return Err(Error::new(libc::EFAULT));
     }
     if m.pin_path.is_some() || m.reused {
         crate::pr_warn!("map '{}': a loader program can not pin or reuse maps", m.name_str());
