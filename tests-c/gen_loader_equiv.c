@@ -8,7 +8,8 @@
  * data hash check of signed loaders (gen_hash), a context too small for
  * the loader, programs not autoloaded and maps not autocreated, sizes and
  * initial values set before generation, the object's accessors after
- * generation, and generation refused after bpf_object__prepare(). Also
+ * generation, generation refused after bpf_object__prepare(), and a loader
+ * for a host of the other byte order. Also
  * run under valgrind: the generation path leaks nothing. */
 #include <sys/syscall.h>
 #include "genload.h"
@@ -314,6 +315,36 @@ static void test_object_settings(void)
 	printf("object settings: checked\n");
 }
 
+/* A loader for a big-endian object, generated on this little-endian host
+ * (it can not run here): the same loader as for the little-endian build of
+ * the same source, each instruction written in the other byte order. */
+static void test_other_endianness(void)
+{
+	struct genload le, be;
+	const struct bpf_insn *a, *b;
+	__u32 i, n, same = 0;
+
+	CHECK_EQ(genload_generate(&le, "obj_globals.bpf.o", 0), 0);
+	CHECK_EQ(genload_generate(&be, "obj_globals_be.bpf.o", 0), 0);
+	CHECK_EQ(le.opts.insns_sz, be.opts.insns_sz);
+	CHECK_EQ(le.opts.data_sz, be.opts.data_sz);
+	a = (const void *)le.opts.insns;
+	b = (const void *)be.opts.insns;
+	n = le.opts.insns_sz / sizeof(*a);
+	for (i = 0; i < n && le.opts.insns_sz == be.opts.insns_sz; i++)
+		same += a[i].code == b[i].code && a[i].dst_reg == b[i].src_reg && a[i].src_reg == b[i].dst_reg &&
+			a[i].off == (__s16)__builtin_bswap16(b[i].off) && a[i].imm == (__s32)__builtin_bswap32(b[i].imm);
+	CHECK_EQ(same, n);
+	CHECK(memcmp(le.opts.data, be.opts.data, le.opts.data_sz) != 0);
+	genload_close(&le);
+	genload_close(&be);
+	/* loading it for real stays refused */
+	CHECK_EQ(genload_open(&be, "obj_globals_be.bpf.o"), 0);
+	CHECK_EQ(bpf_object__load(be.obj), -LIBBPF_ERRNO__ENDIAN);
+	genload_close(&be);
+	printf("other endianness: %u instructions\n", n);
+}
+
 int main(void)
 {
 	compare_object("gen_maps.bpf.o");
@@ -322,5 +353,6 @@ int main(void)
 	compare_object("attach_kinds.bpf.o");
 	test_gen_hash();
 	test_object_settings();
+	test_other_endianness();
 	return harness_done();
 }

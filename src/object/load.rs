@@ -129,7 +129,8 @@ pub fn load<C: ObjectCell, H: HandlerCalls>(cell: &C, hooks: &H) -> Result<()> {
         cell.with(|o| crate::pr_warn!("object '{}': load can't be attempted twice", o.name_str()));
         return Err(Error::INVAL);
     }
-    if !native {
+    // a loader may be generated for a host of the other byte order
+    if !native && !cell.with(|o| o.generates_loader()) {
         cell.with(|o| crate::pr_warn!("object '{}': loading non-native endianness is unsupported", o.name_str()));
         return Err(Error::new(code::ENDIAN));
     }

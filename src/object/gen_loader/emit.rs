@@ -150,6 +150,8 @@ pub struct Generator {
     cleanup_jumps: Vec<usize>,
     /// `ld_imm64` instructions that receive the data hash, 8 bytes each.
     hash_insns: Vec<usize>,
+    /// The loader runs on a host of the other byte order.
+    swap: bool,
 }
 
 impl Generator {
@@ -174,6 +176,7 @@ impl Generator {
             slot_refs: Vec::new(),
             cleanup_jumps: Vec::new(),
             hash_insns: Vec::new(),
+            swap: false,
         };
         g.emit(asm::mov_reg(R6, R1));
         if gen_hash {
@@ -188,6 +191,18 @@ impl Generator {
             }
         }
         g
+    }
+
+    /// The loader is for a host of the other byte order (an object of
+    /// non-native endianness): everything it and its data hold is written
+    /// in that order. Set before anything is recorded.
+    pub fn set_swapped(&mut self, swap: bool) {
+        self.swap = swap;
+    }
+
+    /// A `u32` as the loader's target stores it.
+    fn target_u32(&self, v: u32) -> [u8; 4] {
+        if self.swap { v.swap_bytes() } else { v }.to_ne_bytes()
     }
 
     /// Whether BTF was loaded (maps and programs then refer to it).
@@ -324,7 +339,7 @@ impl Generator {
     /// with the context's log settings; the fd goes to the BTF slot.
     pub fn load_btf(&mut self, raw: &[u8]) -> Result<()> {
         let btf = self.add_data(raw);
-        let mut a = AttrBytes::new(layout::btf_load::SIZE);
+        let mut a = AttrBytes::new(layout::btf_load::SIZE, self.swap);
         a.u32(layout::btf_load::BTF_SIZE, u32::try_from(raw.len()).map_err(|_| Error::new(libc::E2BIG))?);
         let attr = self.add_data(&a.0);
         self.ctx_to_blob(Loc::Data(attr + layout::btf_load::LOG_LEVEL), ctx::LOG_LEVEL as usize, 4, false)?;
@@ -351,7 +366,7 @@ impl Generator {
         }
         let use_btf = self.btf_loaded && (m.btf_key_type_id != 0 || m.btf_value_type_id != 0);
         use layout::map_create as f;
-        let mut a = AttrBytes::new(f::SIZE);
+        let mut a = AttrBytes::new(f::SIZE, self.swap);
         a.u32(f::MAP_TYPE, m.map_type)
             .u32(f::KEY_SIZE, m.key_size)
             .u32(f::VALUE_SIZE, m.value_size)
@@ -395,7 +410,7 @@ impl Generator {
     pub fn map_update_initial(&mut self, idx: usize, value: &[u8]) -> Result<()> {
         let size = i32::try_from(value.len()).map_err(|_| Error::new(libc::E2BIG))?;
         let val = self.add_data(value);
-        let key = self.add_data(&0u32.to_ne_bytes());
+        let key = self.add_data(&[0; 4]);
         self.emit(asm::ldx(Size::DW, R3, R6, ctx_off16(ctx::map_desc(idx, ctx::INITIAL_VALUE))?));
         let skip = self.jump_fwd(asm::jmp_imm(Cond::Eq, R3, 0, 0));
         self.ld_blob(R1, Loc::Data(val));
@@ -414,7 +429,7 @@ impl Generator {
     /// `BPF_MAP_UPDATE_ELEM` of map `idx` with blob key and value.
     fn update_elem(&mut self, idx: usize, key: Loc, value: Loc) -> Result<()> {
         use layout::map_elem as f;
-        let attr = self.add_data(&AttrBytes::new(f::SIZE).0);
+        let attr = self.add_data(&AttrBytes::new(f::SIZE, self.swap).0);
         self.copy(Loc::Data(attr + f::MAP_FD), Loc::Slot(Slot::Map(idx)), 4);
         self.store_addr(Loc::Data(attr + f::KEY), key);
         self.store_addr(Loc::Data(attr + f::VALUE), value);
@@ -426,7 +441,7 @@ impl Generator {
     /// `BPF_MAP_FREEZE` of map `idx`.
     pub fn map_freeze(&mut self, idx: usize) -> Result<()> {
         use layout::map_freeze as f;
-        let attr = self.add_data(&AttrBytes::new(f::SIZE).0);
+        let attr = self.add_data(&AttrBytes::new(f::SIZE, self.swap).0);
         self.copy(Loc::Data(attr + f::MAP_FD), Loc::Slot(Slot::Map(idx)), 4);
         self.sys_bpf(cmd::BPF_MAP_FREEZE, attr, f::SIZE);
         self.check_result();
@@ -435,7 +450,7 @@ impl Generator {
 
     /// Slot `key` of map of maps `outer` gets map `inner` (both created).
     pub fn populate_outer(&mut self, outer: usize, key: u32, inner: usize) -> Result<()> {
-        let k = self.add_data(&key.to_ne_bytes());
+        let k = self.add_data(&self.target_u32(key));
         self.update_elem(outer, Loc::Data(k), Loc::Slot(Slot::Map(inner)))
     }
 
@@ -462,14 +477,14 @@ impl Generator {
         let mut license = p.license.to_vec();
         license.push(0);
         let license = self.add_data(&license);
-        let code: Vec<u8> = p.insns.iter().flat_map(insn_bytes).collect();
+        let code: Vec<u8> = p.insns.iter().flat_map(|i| insn_bytes(i, self.swap)).collect();
         let insns = self.add_data(&code);
         let func_info = (p.func_info.2 > 0).then(|| self.add_data(p.func_info.0));
         let line_info = (p.line_info.2 > 0).then(|| self.add_data(p.line_info.0));
-        let core: Vec<u8> = self.core_relos.iter().flat_map(core_relo_bytes).collect();
+        let core: Vec<u8> = self.core_relos.iter().flat_map(|r| [r.insn_off, r.type_id, r.access_str_off, r.kind]).flat_map(|v| self.target_u32(v)).collect();
         let core_relos = (!core.is_empty()).then(|| self.add_data(&core));
         let n = |v: usize| u32::try_from(v).map_err(|_| Error::new(libc::E2BIG));
-        let mut a = AttrBytes::new(f::SIZE);
+        let mut a = AttrBytes::new(f::SIZE, self.swap);
         a.u32(f::PROG_TYPE, p.prog_type)
             .u32(f::INSN_CNT, n(p.insns.len())?)
             .u32(f::PROG_FLAGS, p.prog_flags)
@@ -634,7 +649,8 @@ impl Generator {
 
     /// Clears the source register of the instruction R8 points to.
     fn clear_src_reg(&mut self) {
-        let dst_mask = if cfg!(target_endian = "big") { 0xf0 } else { 0x0f };
+        // the register nibbles' order follows the target's byte order
+        let dst_mask = if cfg!(target_endian = "big") != self.swap { 0xf0 } else { 0x0f };
         self.emit(asm::ldx(Size::B, R9, R8, 1));
         self.emit(asm::and32_imm(R9, dst_mask));
         self.emit(asm::stx(Size::B, R8, R9, 1));
@@ -713,12 +729,15 @@ impl Generator {
         if !self.hash_insns.is_empty() {
             let digest = crate::object::sha256::sha256(&self.data);
             for (i, &at) in self.hash_insns.iter().enumerate() {
+                // the hash as the target's 64-bit loads read it
                 let part = u64::from_ne_bytes(digest[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+                let part = if self.swap { part.swap_bytes() } else { part };
                 self.insns[at].imm = part as u32 as i32;
                 self.insns[at + 1].imm = (part >> 32) as u32 as i32;
             }
         }
-        Ok(Output { insns: self.insns.iter().flat_map(insn_bytes).collect(), data: self.data })
+        let swap = self.swap;
+        Ok(Output { insns: self.insns.iter().flat_map(|i| insn_bytes(i, swap)).collect(), data: self.data })
     }
 }
 
@@ -727,20 +746,18 @@ fn ctx_off16(off: usize) -> Result<i16> {
     i16::try_from(off).map_err(|_| Error::new(libc::E2BIG))
 }
 
-/// The 8 bytes of an instruction, native order.
-pub fn insn_bytes(i: &bpf_insn) -> [u8; 8] {
+/// The 8 bytes of an instruction, in native order or (`swap`) the other:
+/// fields byte-swapped and the register nibbles exchanged.
+pub fn insn_bytes(i: &bpf_insn, swap: bool) -> [u8; 8] {
+    let (regs, off, imm) = if swap {
+        (i.regs.rotate_left(4), i.off.swap_bytes(), i.imm.swap_bytes())
+    } else {
+        (i.regs, i.off, i.imm)
+    };
     let mut b = [0; 8];
     b[0] = i.code;
-    b[1] = i.regs;
-    b[2..4].copy_from_slice(&i.off.to_ne_bytes());
-    b[4..8].copy_from_slice(&i.imm.to_ne_bytes());
-    b
-}
-
-fn core_relo_bytes(r: &bpf_core_relo) -> [u8; 16] {
-    let mut b = [0; 16];
-    for (i, v) in [r.insn_off, r.type_id, r.access_str_off, r.kind].iter().enumerate() {
-        b[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
-    }
+    b[1] = regs;
+    b[2..4].copy_from_slice(&off.to_ne_bytes());
+    b[4..8].copy_from_slice(&imm.to_ne_bytes());
     b
 }

@@ -122,21 +122,24 @@ pub mod ctx {
     }
 }
 
-/// A `bpf_attr` under construction: zeroed bytes with typed field writes.
+/// A `bpf_attr` under construction: zeroed bytes with typed field writes,
+/// in the byte order of the loader's target (`swap`: not the host's).
 #[derive(Clone, Debug)]
-pub struct AttrBytes(pub Vec<u8>);
+pub struct AttrBytes(pub Vec<u8>, bool);
 
 impl AttrBytes {
-    pub fn new(size: usize) -> AttrBytes {
-        AttrBytes(vec![0; size])
+    pub fn new(size: usize, swap: bool) -> AttrBytes {
+        AttrBytes(vec![0; size], swap)
     }
 
     pub fn u32(&mut self, off: usize, v: u32) -> &mut Self {
+        let v = if self.1 { v.swap_bytes() } else { v };
         self.0[off..off + 4].copy_from_slice(&v.to_ne_bytes());
         self
     }
 
     pub fn u64(&mut self, off: usize, v: u64) -> &mut Self {
+        let v = if self.1 { v.swap_bytes() } else { v };
         self.0[off..off + 8].copy_from_slice(&v.to_ne_bytes());
         self
     }
@@ -165,9 +168,13 @@ mod tests {
         assert_eq!((prog_load::PROG_NAME, prog_load::ATTACH_BTF_OBJ_FD, prog_load::FD_ARRAY), (48, 112, 120));
         assert_eq!((prog_load::CORE_RELOS, prog_load::CORE_RELO_REC_SIZE), (128, 136));
         assert_eq!(ctx::prog_desc(2, 1), 24 + 32 + 4);
-        let mut a = AttrBytes::new(32);
+        let mut a = AttrBytes::new(32, false);
         a.name(4, b"a_very_long_map_name").u32(0, 7);
         assert_eq!(&a.0[4..20], b"a_very_long_map\0");
-        assert_eq!(a.0[0], 7);
+        assert_eq!(u32::from_ne_bytes(a.0[..4].try_into().unwrap()), 7);
+        let mut a = AttrBytes::new(16, true);
+        a.u32(0, 7).u64(8, 1);
+        assert_eq!(u32::from_ne_bytes(a.0[..4].try_into().unwrap()), 7u32.swap_bytes());
+        assert_eq!(u64::from_ne_bytes(a.0[8..].try_into().unwrap()), 1u64.swap_bytes());
     }
 }

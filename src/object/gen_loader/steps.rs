@@ -28,8 +28,11 @@ fn with_gen<R>(o: &mut Object, f: impl FnOnce(&mut Generator, &mut Object) -> Re
 /// Start of `prepare`: a fresh generator for the object's maps.
 pub fn start(o: &mut Object) {
     let nr_maps = o.maps.len();
+    let swap = o.little_endian != cfg!(target_endian = "little");
     if let Some(s) = o.gen.as_mut() {
-        s.gen = Some(Generator::new(nr_maps, s.sink.gen_hash()));
+        let mut g = Generator::new(nr_maps, s.sink.gen_hash());
+        g.set_swapped(swap);
+        s.gen = Some(g);
         s.started = true;
     }
 }
@@ -173,11 +176,15 @@ pub fn record_attach_target(o: &mut Object, i: usize, target: &str) -> Result<(u
     })
 }
 
-/// The bytes, record size and count of a program's func or line info.
-fn info_bytes(src: InfoSrc, own: &ExtInfo) -> Result<(Vec<u8>, u32, u32)> {
+/// The bytes, record size and count of a program's func or line info (its
+/// own records written in the target's byte order when `swap`).
+fn info_bytes(src: InfoSrc, own: &ExtInfo, swap: bool) -> Result<(Vec<u8>, u32, u32)> {
     Ok(match src {
         InfoSrc::None => (Vec::new(), 0, 0),
-        InfoSrc::Program => (own.words.iter().flat_map(|w| w.to_ne_bytes()).collect(), own.rec_size, own.count()),
+        InfoSrc::Program => {
+            let bytes = own.words.iter().flat_map(|w| if swap { w.swap_bytes() } else { *w }.to_ne_bytes()).collect();
+            (bytes, own.rec_size, own.count())
+        }
         InfoSrc::User { mem, cnt, rec_size } => {
             let need = (cnt as usize).checked_mul(rec_size as usize).ok_or(Error::INVAL)?;
             let mut v = mem.to_vec()?;
@@ -216,8 +223,9 @@ pub fn load_prog(o: &mut Object, i: usize, attrs: &ProgLoadAttrs) -> Result<()> 
                 _ => {}
             }
         }
-        let func_info = info_bytes(attrs.func_info, &p.func_info)?;
-        let line_info = info_bytes(attrs.line_info, &p.line_info)?;
+        let swap = o.little_endian != cfg!(target_endian = "little");
+        let func_info = info_bytes(attrs.func_info, &p.func_info, swap)?;
+        let line_info = info_bytes(attrs.line_info, &p.line_info, swap)?;
         g.prog_load(&ProgSpec {
             prog_type: p.prog_type,
             name: p.name.as_bytes(),

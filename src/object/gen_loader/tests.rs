@@ -560,3 +560,43 @@ fn emitted_code_is_well_formed() {
     assert_eq!(out.data.len() % 8, 0);
     assert_eq!(insns.last(), Some(&EXIT));
 }
+
+#[test]
+fn loaders_for_the_other_byte_order() {
+    fn build(swap: bool) -> Output {
+        let mut g = Generator::new(1, true);
+        g.set_swapped(swap);
+        g.load_btf(b"BTF").unwrap();
+        g.map_create(&map(2, "m", 8, 1), Some(0)).unwrap();
+        g.map_update_initial(0, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+        g.populate_outer(0, 0x01020304, 0).unwrap();
+        g.record_core(bpf_core_relo { insn_off: 8, type_id: 5, access_str_off: 9, kind: 0 });
+        g.record_extern(ExternRelo { name: "v".into(), kind: BTF_KIND_VAR, is_weak: true, is_typeless: false, is_ld64: true, insn_idx: 0 });
+        let insns = [bpf_insn { code: 0x18, regs: 0x31, off: 0, imm: 0x11223344 }, bpf_insn::default(), EXIT];
+        g.prog_load(&ProgSpec { prog_type: 31, name: b"p", license: b"GPL", insns: &insns, ..Default::default() }).unwrap();
+        g.finish().unwrap()
+    }
+    let (native, other) = (build(false), build(true));
+    assert_eq!(native.data.len(), other.data.len());
+    assert_ne!(native.data, other.data);
+    // the same instructions, each written in the other order, but for the
+    // hash parts (computed from different data) and the register mask that
+    // clears a source register (nibbles swap places)
+    let n = decode_insns(&native.insns);
+    let o: Vec<bpf_insn> = decode_insns(&other.insns)
+        .iter()
+        .map(|i| bpf_insn { code: i.code, regs: i.regs.rotate_left(4), off: i.off.swap_bytes(), imm: i.imm.swap_bytes() })
+        .collect();
+    assert_eq!(n.len(), o.len());
+    let differing: Vec<usize> = (0..n.len()).filter(|&k| n[k] != o[k]).collect();
+    assert_eq!(differing.len(), 9, "{differing:?}");
+    let mask = differing[8];
+    assert_eq!((n[mask].code, n[mask].imm, o[mask].imm), (0x54, 0x0f, 0xf0));
+    // the data: attrs, keys, program and CO-RE records in the other order
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    assert!(find(&other.data, &0x01020304u32.swap_bytes().to_ne_bytes()).is_some());
+    assert!(find(&other.data, &[0x18, 0x13, 0, 0, 0x11, 0x22, 0x33, 0x44]).is_some(), "program image swapped");
+    assert!(find(&native.data, &[0x18, 0x31, 0, 0, 0x44, 0x33, 0x22, 0x11]).is_some());
+    assert!(find(&other.data, &[0, 0, 0, 8, 0, 0, 0, 5, 0, 0, 0, 9]).is_some(), "CO-RE records swapped");
+    assert!(find(&other.data, &[1, 2, 3, 4, 5, 6, 7, 8]).is_some(), "initial values kept as given");
+}
