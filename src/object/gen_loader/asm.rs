@@ -86,7 +86,12 @@ const OP_EXIT: u8 = 0x90;
 pub const LD_IMM64: u8 = 0x18;
 
 fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> bpf_insn {
-    bpf_insn { code, regs: (src << 4) | (dst & 0x0f), off, imm }
+    bpf_insn {
+        code,
+        regs: (src << 4) | (dst & 0x0f),
+        off,
+        imm,
+    }
 }
 
 /// `dst = src` (64-bit).
@@ -172,20 +177,87 @@ mod tests {
     #[test]
     fn encodings() {
         // values as the kernel's filter.h macros produce them
-        assert_eq!(mov_reg(R6, R1), bpf_insn { code: 0xbf, regs: 0x16, off: 0, imm: 0 });
-        assert_eq!(mov_imm(R7, -22), bpf_insn { code: 0xb7, regs: 0x07, off: 0, imm: -22 });
-        assert_eq!(ldx(Size::W, R1, R10_FOR_TEST, -4), bpf_insn { code: 0x61, regs: 0xa1, off: -4, imm: 0 });
-        assert_eq!(stx(Size::DW, R1, R0, 0), bpf_insn { code: 0x7b, regs: 0x01, off: 0, imm: 0 });
-        assert_eq!(st_imm(Size::H, R8, 2, 5), bpf_insn { code: 0x6a, regs: 0x08, off: 2, imm: 5 });
-        assert_eq!(jmp_imm(Cond::Slt, R7, 0, -3), bpf_insn { code: 0xc5, regs: 0x07, off: -3, imm: 0 });
-        assert_eq!(jmp_reg(Cond::Ne, R2, R3, 9), bpf_insn { code: 0x5d, regs: 0x32, off: 9, imm: 0 });
-        assert_eq!(call(helper::SYS_BPF), bpf_insn { code: 0x85, regs: 0, off: 0, imm: 166 });
+        assert_eq!(
+            mov_reg(R6, R1),
+            bpf_insn {
+                code: 0xbf,
+                regs: 0x16,
+                off: 0,
+                imm: 0
+            }
+        );
+        assert_eq!(
+            mov_imm(R7, -22),
+            bpf_insn {
+                code: 0xb7,
+                regs: 0x07,
+                off: 0,
+                imm: -22
+            }
+        );
+        assert_eq!(
+            ldx(Size::W, R1, R10_FOR_TEST, -4),
+            bpf_insn {
+                code: 0x61,
+                regs: 0xa1,
+                off: -4,
+                imm: 0
+            }
+        );
+        assert_eq!(
+            stx(Size::DW, R1, R0, 0),
+            bpf_insn {
+                code: 0x7b,
+                regs: 0x01,
+                off: 0,
+                imm: 0
+            }
+        );
+        assert_eq!(
+            st_imm(Size::H, R8, 2, 5),
+            bpf_insn {
+                code: 0x6a,
+                regs: 0x08,
+                off: 2,
+                imm: 5
+            }
+        );
+        assert_eq!(
+            jmp_imm(Cond::Slt, R7, 0, -3),
+            bpf_insn {
+                code: 0xc5,
+                regs: 0x07,
+                off: -3,
+                imm: 0
+            }
+        );
+        assert_eq!(
+            jmp_reg(Cond::Ne, R2, R3, 9),
+            bpf_insn {
+                code: 0x5d,
+                regs: 0x32,
+                off: 9,
+                imm: 0
+            }
+        );
+        assert_eq!(
+            call(helper::SYS_BPF),
+            bpf_insn {
+                code: 0x85,
+                regs: 0,
+                off: 0,
+                imm: 166
+            }
+        );
         assert_eq!(exit().code, 0x95);
         assert_eq!(rsh_imm(R9, 32).code, 0x77);
         assert_eq!(and32_imm(R9, 0x0f).code, 0x54);
         assert_eq!(add_imm(R1, -8).code, 0x07);
         let l = ld_imm64(R1, 6, 0, 40);
-        assert_eq!((l[0].code, l[0].regs, l[0].imm, l[1].code, l[1].imm), (0x18, 0x61, 0, 0, 40));
+        assert_eq!(
+            (l[0].code, l[0].regs, l[0].imm, l[1].code, l[1].imm),
+            (0x18, 0x61, 0, 0, 40)
+        );
         assert!(is_jump(&ja(1)) && !is_jump(&call(1)) && !is_jump(&exit()));
     }
 

@@ -340,11 +340,29 @@ impl Generator {
     pub fn load_btf(&mut self, raw: &[u8]) -> Result<()> {
         let btf = self.add_data(raw);
         let mut a = AttrBytes::new(layout::btf_load::SIZE, self.swap);
-        a.u32(layout::btf_load::BTF_SIZE, u32::try_from(raw.len()).map_err(|_| Error::new(libc::E2BIG))?);
+        a.u32(
+            layout::btf_load::BTF_SIZE,
+            u32::try_from(raw.len()).map_err(|_| Error::new(libc::E2BIG))?,
+        );
         let attr = self.add_data(&a.0);
-        self.ctx_to_blob(Loc::Data(attr + layout::btf_load::LOG_LEVEL), ctx::LOG_LEVEL as usize, 4, false)?;
-        self.ctx_to_blob(Loc::Data(attr + layout::btf_load::LOG_SIZE), ctx::LOG_SIZE as usize, 4, false)?;
-        self.ctx_to_blob(Loc::Data(attr + layout::btf_load::LOG_BUF), ctx::LOG_BUF as usize, 8, false)?;
+        self.ctx_to_blob(
+            Loc::Data(attr + layout::btf_load::LOG_LEVEL),
+            ctx::LOG_LEVEL as usize,
+            4,
+            false,
+        )?;
+        self.ctx_to_blob(
+            Loc::Data(attr + layout::btf_load::LOG_SIZE),
+            ctx::LOG_SIZE as usize,
+            4,
+            false,
+        )?;
+        self.ctx_to_blob(
+            Loc::Data(attr + layout::btf_load::LOG_BUF),
+            ctx::LOG_BUF as usize,
+            8,
+            false,
+        )?;
         self.store_addr(Loc::Data(attr + layout::btf_load::BTF), Loc::Data(btf));
         self.sys_bpf(cmd::BPF_BTF_LOAD, attr, layout::btf_load::SIZE);
         self.check_result();
@@ -360,7 +378,10 @@ impl Generator {
     pub fn map_create(&mut self, m: &MapSpec, idx: Option<usize>) -> Result<()> {
         if let Some(i) = idx {
             if i != self.maps_created || i >= self.nr_maps {
-                crate::pr_warn!("gen: map #{i} recorded out of order (expected #{})", self.maps_created);
+                crate::pr_warn!(
+                    "gen: map #{i} recorded out of order (expected #{})",
+                    self.maps_created
+                );
                 return Err(Error::new(libc::EDOM));
             }
         }
@@ -377,7 +398,8 @@ impl Generator {
             .u32(f::MAP_IFINDEX, m.map_ifindex)
             .u64(f::MAP_EXTRA, m.map_extra);
         if use_btf {
-            a.u32(f::BTF_KEY_TYPE_ID, m.btf_key_type_id).u32(f::BTF_VALUE_TYPE_ID, m.btf_value_type_id);
+            a.u32(f::BTF_KEY_TYPE_ID, m.btf_key_type_id)
+                .u32(f::BTF_VALUE_TYPE_ID, m.btf_value_type_id);
         }
         let attr = self.add_data(&a.0);
         if use_btf {
@@ -387,7 +409,12 @@ impl Generator {
             self.copy(Loc::Data(attr + f::INNER_MAP_FD), Loc::Slot(Slot::Inner), 4);
         }
         if let Some(i) = idx {
-            self.ctx_to_blob(Loc::Data(attr + f::MAX_ENTRIES), ctx::map_desc(i, ctx::MAX_ENTRIES), 4, true)?;
+            self.ctx_to_blob(
+                Loc::Data(attr + f::MAX_ENTRIES),
+                ctx::map_desc(i, ctx::MAX_ENTRIES),
+                4,
+                true,
+            )?;
         }
         self.sys_bpf(cmd::BPF_MAP_CREATE, attr, f::SIZE);
         self.check_result();
@@ -411,7 +438,12 @@ impl Generator {
         let size = i32::try_from(value.len()).map_err(|_| Error::new(libc::E2BIG))?;
         let val = self.add_data(value);
         let key = self.add_data(&[0; 4]);
-        self.emit(asm::ldx(Size::DW, R3, R6, ctx_off16(ctx::map_desc(idx, ctx::INITIAL_VALUE))?));
+        self.emit(asm::ldx(
+            Size::DW,
+            R3,
+            R6,
+            ctx_off16(ctx::map_desc(idx, ctx::INITIAL_VALUE))?,
+        ));
         let skip = self.jump_fwd(asm::jmp_imm(Cond::Eq, R3, 0, 0));
         self.ld_blob(R1, Loc::Data(val));
         self.emit(asm::mov_imm(R2, size));
@@ -477,11 +509,20 @@ impl Generator {
         let mut license = p.license.to_vec();
         license.push(0);
         let license = self.add_data(&license);
-        let code: Vec<u8> = p.insns.iter().flat_map(|i| insn_bytes(i, self.swap)).collect();
+        let code: Vec<u8> = p
+            .insns
+            .iter()
+            .flat_map(|i| insn_bytes(i, self.swap))
+            .collect();
         let insns = self.add_data(&code);
         let func_info = (p.func_info.2 > 0).then(|| self.add_data(p.func_info.0));
         let line_info = (p.line_info.2 > 0).then(|| self.add_data(p.line_info.0));
-        let core: Vec<u8> = self.core_relos.iter().flat_map(|r| [r.insn_off, r.type_id, r.access_str_off, r.kind]).flat_map(|v| self.target_u32(v)).collect();
+        let core: Vec<u8> = self
+            .core_relos
+            .iter()
+            .flat_map(|r| [r.insn_off, r.type_id, r.access_str_off, r.kind])
+            .flat_map(|v| self.target_u32(v))
+            .collect();
         let core_relos = (!core.is_empty()).then(|| self.add_data(&core));
         let n = |v: usize| u32::try_from(v).map_err(|_| Error::new(libc::E2BIG));
         let mut a = AttrBytes::new(f::SIZE, self.swap);
@@ -497,20 +538,40 @@ impl Generator {
             .u32(f::LINE_INFO_REC_SIZE, p.line_info.1)
             .u32(f::LINE_INFO_CNT, p.line_info.2);
         if core_relos.is_some() {
-            a.u32(f::CORE_RELO_CNT, n(self.core_relos.len())?).u32(f::CORE_RELO_REC_SIZE, 16);
+            a.u32(f::CORE_RELO_CNT, n(self.core_relos.len())?)
+                .u32(f::CORE_RELO_REC_SIZE, 16);
         }
         let attr = self.add_data(&a.0);
         self.store_addr(Loc::Data(attr + f::LICENSE), Loc::Data(license));
         self.store_addr(Loc::Data(attr + f::INSNS), Loc::Data(insns));
-        for (field, off) in [(f::FUNC_INFO, func_info), (f::LINE_INFO, line_info), (f::CORE_RELOS, core_relos)] {
+        for (field, off) in [
+            (f::FUNC_INFO, func_info),
+            (f::LINE_INFO, line_info),
+            (f::CORE_RELOS, core_relos),
+        ] {
             if let Some(off) = off {
                 self.store_addr(Loc::Data(attr + field), Loc::Data(off));
             }
         }
         self.store_addr(Loc::Data(attr + f::FD_ARRAY), Loc::Slot(Slot::Map(0)));
-        self.ctx_to_blob(Loc::Data(attr + f::LOG_LEVEL), ctx::LOG_LEVEL as usize, 4, false)?;
-        self.ctx_to_blob(Loc::Data(attr + f::LOG_SIZE), ctx::LOG_SIZE as usize, 4, false)?;
-        self.ctx_to_blob(Loc::Data(attr + f::LOG_BUF), ctx::LOG_BUF as usize, 8, false)?;
+        self.ctx_to_blob(
+            Loc::Data(attr + f::LOG_LEVEL),
+            ctx::LOG_LEVEL as usize,
+            4,
+            false,
+        )?;
+        self.ctx_to_blob(
+            Loc::Data(attr + f::LOG_SIZE),
+            ctx::LOG_SIZE as usize,
+            4,
+            false,
+        )?;
+        self.ctx_to_blob(
+            Loc::Data(attr + f::LOG_BUF),
+            ctx::LOG_BUF as usize,
+            8,
+            false,
+        )?;
         if self.btf_loaded {
             self.copy(Loc::Data(attr + f::PROG_BTF_FD), Loc::Slot(Slot::Btf), 4);
         }
@@ -555,7 +616,9 @@ impl Generator {
         const IMM: usize = 4;
         const OFF: usize = 2;
         const NEXT_IMM: usize = 8 + IMM;
-        let Loc::Data(at) = insn else { return Err(Error::INVAL) };
+        let Loc::Data(at) = insn else {
+            return Err(Error::INVAL);
+        };
         let key = (r.name.clone(), r.kind, r.is_ld64);
         if let Some(first) = self.ksyms.get(&key).copied() {
             // same symbol as an earlier instruction: copy its resolution
@@ -587,7 +650,10 @@ impl Generator {
         }
         let k = self.pool_used;
         if k >= MAX_POOL {
-            crate::pr_warn!("gen: too many kernel BTF objects referenced by one program (ksym '{}')", r.name);
+            crate::pr_warn!(
+                "gen: too many kernel BTF objects referenced by one program (ksym '{}')",
+                r.name
+            );
             return Err(Error::new(libc::E2BIG));
         }
         self.pool_used += 1;
@@ -650,7 +716,11 @@ impl Generator {
     /// Clears the source register of the instruction R8 points to.
     fn clear_src_reg(&mut self) {
         // the register nibbles' order follows the target's byte order
-        let dst_mask = if cfg!(target_endian = "big") != self.swap { 0xf0 } else { 0x0f };
+        let dst_mask = if cfg!(target_endian = "big") != self.swap {
+            0xf0
+        } else {
+            0x0f
+        };
         self.emit(asm::ldx(Size::B, R9, R8, 1));
         self.emit(asm::and32_imm(R9, dst_mask));
         self.emit(asm::stx(Size::B, R8, R9, 1));
@@ -683,7 +753,11 @@ impl Generator {
     /// was created, `ERANGE` when the loader is too large for its jumps.
     pub fn finish(mut self) -> Result<Output> {
         if self.maps_created != self.nr_maps {
-            crate::pr_warn!("gen: {} of {} maps created: a loader needs them all", self.maps_created, self.nr_maps);
+            crate::pr_warn!(
+                "gen: {} of {} maps created: a loader needs them all",
+                self.maps_created,
+                self.nr_maps
+            );
             return Err(Error::new(libc::EFAULT));
         }
         let slots = self.slot_index(Slot::Prog(self.progs_loaded));
@@ -695,11 +769,21 @@ impl Generator {
         for j in 0..self.progs_loaded {
             let from = (self.slot_index(Slot::Prog(j)) * 4) as i16;
             self.emit(asm::ldx(Size::W, R0, R8, from));
-            self.emit(asm::stx(Size::W, R6, R0, ctx_off16(ctx::prog_desc(self.nr_maps, j))?));
+            self.emit(asm::stx(
+                Size::W,
+                R6,
+                R0,
+                ctx_off16(ctx::prog_desc(self.nr_maps, j))?,
+            ));
         }
         for i in 0..self.nr_maps {
             self.emit(asm::ldx(Size::W, R0, R8, (i * 4) as i16));
-            self.emit(asm::stx(Size::W, R6, R0, ctx_off16(ctx::map_desc(i, ctx::MAP_FD))?));
+            self.emit(asm::stx(
+                Size::W,
+                R6,
+                R0,
+                ctx_off16(ctx::map_desc(i, ctx::MAP_FD))?,
+            ));
         }
         self.emit(asm::mov_imm(R0, 0));
         self.emit(asm::exit());
@@ -730,14 +814,22 @@ impl Generator {
             let digest = crate::object::sha256::sha256(&self.data);
             for (i, &at) in self.hash_insns.iter().enumerate() {
                 // the hash as the target's 64-bit loads read it
-                let part = u64::from_ne_bytes(digest[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+                let part =
+                    u64::from_ne_bytes(digest[i * 8..i * 8 + 8].try_into().unwrap_or_default());
                 let part = if self.swap { part.swap_bytes() } else { part };
                 self.insns[at].imm = part as u32 as i32;
                 self.insns[at + 1].imm = (part >> 32) as u32 as i32;
             }
         }
         let swap = self.swap;
-        Ok(Output { insns: self.insns.iter().flat_map(|i| insn_bytes(i, swap)).collect(), data: self.data })
+        Ok(Output {
+            insns: self
+                .insns
+                .iter()
+                .flat_map(|i| insn_bytes(i, swap))
+                .collect(),
+            data: self.data,
+        })
     }
 }
 
@@ -750,7 +842,11 @@ fn ctx_off16(off: usize) -> Result<i16> {
 /// fields byte-swapped and the register nibbles exchanged.
 pub fn insn_bytes(i: &bpf_insn, swap: bool) -> [u8; 8] {
     let (regs, off, imm) = if swap {
-        (i.regs.rotate_left(4), i.off.swap_bytes(), i.imm.swap_bytes())
+        (
+            i.regs.rotate_left(4),
+            i.off.swap_bytes(),
+            i.imm.swap_bytes(),
+        )
     } else {
         (i.regs, i.off, i.imm)
     };

@@ -27,7 +27,12 @@ pub enum Val {
 pub trait Kernel {
     /// `bpf(cmd, attr)`: an fd, 0 or a negative errno. `mem(addr, len)`
     /// reads blob memory behind a tagged address (None: not blob memory).
-    fn sys_bpf(&mut self, cmd: u32, attr: &[u8], mem: &dyn Fn(u64, usize) -> Option<Vec<u8>>) -> i64;
+    fn sys_bpf(
+        &mut self,
+        cmd: u32,
+        attr: &[u8],
+        mem: &dyn Fn(u64, usize) -> Option<Vec<u8>>,
+    ) -> i64;
     fn close(&mut self, fd: u32) -> i64;
     fn find_by_name_kind(&mut self, name: &str, kind: u32) -> i64;
     /// The address of `name`, if the kernel has it.
@@ -63,14 +68,22 @@ fn size_of_code(code: u8) -> usize {
 
 impl Vm {
     pub fn new(blob: Vec<u8>, ctx: Vec<u8>) -> Vm {
-        Vm { blob, ctx, map_struct: vec![0; 64], steps: 0 }
+        Vm {
+            blob,
+            ctx,
+            map_struct: vec![0; 64],
+            steps: 0,
+        }
     }
 
     fn load(&mut self, base: Val, off: i16, size: usize) -> Result<Val, String> {
         let (mem, o) = region(self, base)?;
         let at = o + off as i64;
         if at < 0 || at as usize + size > mem.len() {
-            return Err(format!("load of {size} at {at} out of bounds ({})", mem.len()));
+            return Err(format!(
+                "load of {size} at {at} out of bounds ({})",
+                mem.len()
+            ));
         }
         let mut b = [0u8; 8];
         b[..size].copy_from_slice(&mem[at as usize..at as usize + size]);
@@ -90,15 +103,23 @@ impl Vm {
         let (mem, o) = region(self, base)?;
         let at = o + off as i64;
         if at < 0 || at as usize + size > mem.len() {
-            return Err(format!("store of {size} at {at} out of bounds ({})", mem.len()));
+            return Err(format!(
+                "store of {size} at {at} out of bounds ({})",
+                mem.len()
+            ));
         }
         mem[at as usize..at as usize + size].copy_from_slice(&raw.to_le_bytes()[..size]);
         Ok(())
     }
 
     fn blob_str(&self, ptr: Val, len: Val) -> Result<String, String> {
-        let (Val::Blob(o), Val::Scalar(n)) = (ptr, len) else { return Err("bad string argument".into()) };
-        let b = self.blob.get(o as usize..o as usize + n as usize).ok_or("string out of bounds")?;
+        let (Val::Blob(o), Val::Scalar(n)) = (ptr, len) else {
+            return Err("bad string argument".into());
+        };
+        let b = self
+            .blob
+            .get(o as usize..o as usize + n as usize)
+            .ok_or("string out of bounds")?;
         if b.last() != Some(&0) {
             return Err("string not NUL-terminated".into());
         }
@@ -135,9 +156,18 @@ impl Vm {
                 }
                 0x77 => r[dst] = Val::Scalar(scalar(r[dst])? >> i.imm),
                 0x54 => r[dst] = Val::Scalar((scalar(r[dst])? as u32 & i.imm as u32) as u64),
-                0x61 | 0x69 | 0x71 | 0x79 => r[dst] = self.load(r[src], i.off, size_of_code(i.code))?,
-                0x63 | 0x6b | 0x73 | 0x7b => self.store(r[dst], i.off, size_of_code(i.code), r[src])?,
-                0x62 | 0x6a | 0x72 | 0x7a => self.store(r[dst], i.off, size_of_code(i.code), Val::Scalar(i.imm as i64 as u64))?,
+                0x61 | 0x69 | 0x71 | 0x79 => {
+                    r[dst] = self.load(r[src], i.off, size_of_code(i.code))?
+                }
+                0x63 | 0x6b | 0x73 | 0x7b => {
+                    self.store(r[dst], i.off, size_of_code(i.code), r[src])?
+                }
+                0x62 | 0x6a | 0x72 | 0x7a => self.store(
+                    r[dst],
+                    i.off,
+                    size_of_code(i.code),
+                    Val::Scalar(i.imm as i64 as u64),
+                )?,
                 0x18 => {
                     let hi = insns.get(pc).ok_or("truncated ld_imm64")?.imm;
                     pc += 1;
@@ -145,13 +175,23 @@ impl Vm {
                         0 => Val::Scalar((i.imm as u32 as u64) | ((hi as u32 as u64) << 32)),
                         5 if i.imm == 0 => Val::MapStruct(0),
                         6 if i.imm == 0 => Val::Blob(hi as i64),
-                        _ => return Err(format!("pc {}: unexpected ld_imm64 src {src} imm {}", pc - 2, i.imm)),
+                        _ => {
+                            return Err(format!(
+                                "pc {}: unexpected ld_imm64 src {src} imm {}",
+                                pc - 2,
+                                i.imm
+                            ))
+                        }
                     };
                 }
                 0x05 => pc = (pc as i64 + i.off as i64) as usize,
                 0x15 | 0x45 | 0x55 | 0x65 | 0x75 | 0xc5 | 0xd5 | 0x5d => {
                     let a = scalar(r[dst])?;
-                    let b = if i.code == 0x5d { scalar(r[src])? } else { i.imm as i64 as u64 };
+                    let b = if i.code == 0x5d {
+                        scalar(r[src])?
+                    } else {
+                        i.imm as i64 as u64
+                    };
                     let taken = match i.code & 0xf0 {
                         0x10 => a == b,
                         0x40 => a & b != 0,
@@ -184,9 +224,15 @@ impl Vm {
         };
         Ok(match id {
             helper::SYS_BPF => {
-                let Val::Blob(a) = r[2] else { return Err("sys_bpf attr is not in the blob".into()) };
+                let Val::Blob(a) = r[2] else {
+                    return Err("sys_bpf attr is not in the blob".into());
+                };
                 let size = num(r[3])? as usize;
-                let attr = self.blob.get(a as usize..a as usize + size).ok_or("attr out of bounds")?.to_vec();
+                let attr = self
+                    .blob
+                    .get(a as usize..a as usize + size)
+                    .ok_or("attr out of bounds")?
+                    .to_vec();
                 let blob = self.blob.clone();
                 let mem = move |addr: u64, len: usize| -> Option<Vec<u8>> {
                     if addr & 0xffff_0000_0000_0000 != BLOB_TAG {
@@ -216,7 +262,9 @@ impl Vm {
                 let len = num(r[2])? as usize;
                 let data = k.read_mem(num(r[3])?, len, id == helper::PROBE_READ_KERNEL);
                 let (mem, o) = region(self, r[1])?;
-                let dst = mem.get_mut(o as usize..o as usize + len).ok_or("copy out of bounds")?;
+                let dst = mem
+                    .get_mut(o as usize..o as usize + len)
+                    .ok_or("copy out of bounds")?;
                 match data {
                     Some(d) => {
                         dst.copy_from_slice(&d[..len]);

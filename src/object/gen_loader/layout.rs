@@ -12,7 +12,9 @@ use crate::sys::prog::ProgLoadAttr;
 
 /// `bpf(2)` commands the loader issues.
 pub mod cmd {
-    pub use crate::sys::bpf::cmd::{BPF_BTF_LOAD, BPF_MAP_CREATE, BPF_MAP_FREEZE, BPF_MAP_UPDATE_ELEM, BPF_PROG_LOAD};
+    pub use crate::sys::bpf::cmd::{
+        BPF_BTF_LOAD, BPF_MAP_CREATE, BPF_MAP_FREEZE, BPF_MAP_UPDATE_ELEM, BPF_PROG_LOAD,
+    };
 }
 
 /// `BPF_BTF_LOAD` (up to `btf_log_level`).
@@ -146,7 +148,11 @@ impl AttrBytes {
 
     /// An object name: at most 15 bytes, NUL-terminated (the field is 16).
     pub fn name(&mut self, off: usize, name: &[u8]) -> &mut Self {
-        let n = name.iter().position(|&b| b == 0).unwrap_or(name.len()).min(15);
+        let n = name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(name.len())
+            .min(15);
         self.0[off..off + n].copy_from_slice(&name[..n]);
         self
     }
@@ -161,12 +167,32 @@ mod tests {
         // values of <linux/bpf.h>'s union bpf_attr
         assert_eq!(btf_load::SIZE, 28);
         assert_eq!(map_create::SIZE, 72);
-        assert_eq!((map_create::MAP_NAME, map_create::BTF_FD, map_create::MAP_EXTRA), (28, 48, 64));
-        assert_eq!((map_elem::SIZE, map_elem::KEY, map_elem::VALUE), (32, 8, 16));
+        assert_eq!(
+            (
+                map_create::MAP_NAME,
+                map_create::BTF_FD,
+                map_create::MAP_EXTRA
+            ),
+            (28, 48, 64)
+        );
+        assert_eq!(
+            (map_elem::SIZE, map_elem::KEY, map_elem::VALUE),
+            (32, 8, 16)
+        );
         assert_eq!(map_freeze::SIZE, 4);
         assert_eq!(prog_load::SIZE, 140);
-        assert_eq!((prog_load::PROG_NAME, prog_load::ATTACH_BTF_OBJ_FD, prog_load::FD_ARRAY), (48, 112, 120));
-        assert_eq!((prog_load::CORE_RELOS, prog_load::CORE_RELO_REC_SIZE), (128, 136));
+        assert_eq!(
+            (
+                prog_load::PROG_NAME,
+                prog_load::ATTACH_BTF_OBJ_FD,
+                prog_load::FD_ARRAY
+            ),
+            (48, 112, 120)
+        );
+        assert_eq!(
+            (prog_load::CORE_RELOS, prog_load::CORE_RELO_REC_SIZE),
+            (128, 136)
+        );
         assert_eq!(ctx::prog_desc(2, 1), 24 + 32 + 4);
         let mut a = AttrBytes::new(32, false);
         a.name(4, b"a_very_long_map_name").u32(0, 7);
@@ -174,7 +200,13 @@ mod tests {
         assert_eq!(u32::from_ne_bytes(a.0[..4].try_into().unwrap()), 7);
         let mut a = AttrBytes::new(16, true);
         a.u32(0, 7).u64(8, 1);
-        assert_eq!(u32::from_ne_bytes(a.0[..4].try_into().unwrap()), 7u32.swap_bytes());
-        assert_eq!(u64::from_ne_bytes(a.0[8..].try_into().unwrap()), 1u64.swap_bytes());
+        assert_eq!(
+            u32::from_ne_bytes(a.0[..4].try_into().unwrap()),
+            7u32.swap_bytes()
+        );
+        assert_eq!(
+            u64::from_ne_bytes(a.0[8..].try_into().unwrap()),
+            1u64.swap_bytes()
+        );
     }
 }

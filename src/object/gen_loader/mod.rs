@@ -61,7 +61,12 @@ pub struct Session {
 
 impl Session {
     pub fn new(sink: Box<dyn Sink>) -> Session {
-        Session { sink, gen: None, started: false, output: None }
+        Session {
+            sink,
+            gen: None,
+            started: false,
+            output: None,
+        }
     }
 
     /// The finished loader, once `load` succeeded.
@@ -72,7 +77,10 @@ impl Session {
 
 impl core::fmt::Debug for Session {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Session").field("started", &self.started).field("output", &self.output.is_some()).finish()
+        f.debug_struct("Session")
+            .field("started", &self.started)
+            .field("output", &self.output.is_some())
+            .finish()
     }
 }
 
@@ -91,6 +99,9 @@ impl super::Object {
 
     /// Whether the loader being generated loads BTF.
     pub fn loader_has_btf(&self) -> bool {
-        self.gen.as_ref().and_then(|s| s.gen.as_ref()).is_some_and(Generator::has_btf)
+        self.gen
+            .as_ref()
+            .and_then(|s| s.gen.as_ref())
+            .is_some_and(Generator::has_btf)
     }
 }

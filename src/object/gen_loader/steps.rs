@@ -16,8 +16,15 @@ use crate::object::{Object, State};
 
 /// Runs `f` with the generator taken out of the object (so `f` may read
 /// the object while feeding it).
-fn with_gen<R>(o: &mut Object, f: impl FnOnce(&mut Generator, &mut Object) -> Result<R>) -> Result<R> {
-    let mut g = o.gen.as_mut().and_then(|s| s.gen.take()).ok_or(Error::INVAL)?;
+fn with_gen<R>(
+    o: &mut Object,
+    f: impl FnOnce(&mut Generator, &mut Object) -> Result<R>,
+) -> Result<R> {
+    let mut g = o
+        .gen
+        .as_mut()
+        .and_then(|s| s.gen.take())
+        .ok_or(Error::INVAL)?;
     let res = f(&mut g, o);
     if let Some(s) = o.gen.as_mut() {
         s.gen = Some(g);
@@ -52,7 +59,9 @@ pub fn check_start(o: &Object) -> Result<()> {
 
 /// The object's BTF, loaded by the loader.
 pub fn load_btf(o: &mut Object) -> Result<()> {
-    let Some(btf) = o.btf.clone() else { return Ok(()) };
+    let Some(btf) = o.btf.clone() else {
+        return Ok(());
+    };
     with_gen(o, |g, _| g.load_btf(btf.raw_data()))
 }
 
@@ -95,15 +104,24 @@ fn create_map(g: &mut Generator, o: &mut Object, i: usize) -> Result<()> {
     let m = &mut o.maps[i];
     if !m.autocreate {
         // (libbpf's generator ends with the same EFAULT: maps missing)
-        crate::pr_warn!("map '{}': a loader program creates every map (autocreate is off)", m.name_str());
+        crate::pr_warn!(
+            "map '{}': a loader program creates every map (autocreate is off)",
+            m.name_str()
+        );
         return Err(Error::new(libc::EFAULT));
     }
     if m.pin_path.is_some() || m.reused {
-        crate::pr_warn!("map '{}': a loader program can not pin or reuse maps", m.name_str());
+        crate::pr_warn!(
+            "map '{}': a loader program can not pin or reuse maps",
+            m.name_str()
+        );
         return Err(Error::INVAL);
     }
     if m.is_struct_ops() || m.def.map_type == mt::ARENA {
-        crate::pr_warn!("map '{}': a loader program can not create this type of map", m.name_str());
+        crate::pr_warn!(
+            "map '{}': a loader program can not create this type of map",
+            m.name_str()
+        );
         return Err(Error::NOT_SUPPORTED);
     }
     crate::object::create::set_def_max_entries(m)?;
@@ -120,7 +138,10 @@ fn create_map(g: &mut Generator, o: &mut Object, i: usize) -> Result<()> {
             })?;
             spec.has_inner = true;
         } else if m.inner_map_fd.is_some() {
-            crate::pr_warn!("map '{}': an inner map fd can not be used by a loader program", m.name_str());
+            crate::pr_warn!(
+                "map '{}': an inner map fd can not be used by a loader program",
+                m.name_str()
+            );
             return Err(Error::INVAL);
         }
     }
@@ -182,11 +203,17 @@ fn info_bytes(src: InfoSrc, own: &ExtInfo, swap: bool) -> Result<(Vec<u8>, u32, 
     Ok(match src {
         InfoSrc::None => (Vec::new(), 0, 0),
         InfoSrc::Program => {
-            let bytes = own.words.iter().flat_map(|w| if swap { w.swap_bytes() } else { *w }.to_ne_bytes()).collect();
+            let bytes = own
+                .words
+                .iter()
+                .flat_map(|w| if swap { w.swap_bytes() } else { *w }.to_ne_bytes())
+                .collect();
             (bytes, own.rec_size, own.count())
         }
         InfoSrc::User { mem, cnt, rec_size } => {
-            let need = (cnt as usize).checked_mul(rec_size as usize).ok_or(Error::INVAL)?;
+            let need = (cnt as usize)
+                .checked_mul(rec_size as usize)
+                .ok_or(Error::INVAL)?;
             let mut v = mem.to_vec()?;
             if v.len() < need {
                 return Err(Error::INVAL);
@@ -205,15 +232,24 @@ pub fn load_prog(o: &mut Object, i: usize, attrs: &ProgLoadAttrs) -> Result<()> 
         let btf = o.btf.as_deref();
         for r in &p.relos {
             match r.kind {
-                RelocKind::Core => g.record_core(bpf_core_relo { insn_off: (r.insn_idx * 8) as u32, ..r.core }),
+                RelocKind::Core => g.record_core(bpf_core_relo {
+                    insn_off: (r.insn_idx * 8) as u32,
+                    ..r.core
+                }),
                 RelocKind::ExternLd64 | RelocKind::ExternCall => {
                     let ext = o.externs.get(r.ext_idx).ok_or(Error::RELOC)?;
                     let Some(k) = ext.ksym() else { continue };
-                    let is_var = btf.and_then(|b| b.type_by_id(ext.btf_id)).is_some_and(|t| t.kind() == BTF_KIND_VAR);
+                    let is_var = btf
+                        .and_then(|b| b.type_by_id(ext.btf_id))
+                        .is_some_and(|t| t.kind() == BTF_KIND_VAR);
                     let is_ld64 = r.kind == RelocKind::ExternLd64;
                     g.record_extern(ExternRelo {
                         name: ext.essent_name.clone().unwrap_or_else(|| ext.name.clone()),
-                        kind: if is_ld64 && is_var { BTF_KIND_VAR } else { BTF_KIND_FUNC },
+                        kind: if is_ld64 && is_var {
+                            BTF_KIND_VAR
+                        } else {
+                            BTF_KIND_FUNC
+                        },
                         is_weak: ext.is_weak,
                         is_typeless: is_ld64 && k.type_id == 0,
                         is_ld64,
@@ -243,9 +279,16 @@ pub fn load_prog(o: &mut Object, i: usize, attrs: &ProgLoadAttrs) -> Result<()> 
 
 /// Prog arrays with `values`: a loader can not fill them (`EOPNOTSUPP`).
 pub fn check_prog_arrays(o: &Object) -> Result<()> {
-    match o.maps.iter().find(|m| m.def.map_type == mt::PROG_ARRAY && !m.init_slots.is_empty()) {
+    match o
+        .maps
+        .iter()
+        .find(|m| m.def.map_type == mt::PROG_ARRAY && !m.init_slots.is_empty())
+    {
         Some(m) => {
-            crate::pr_warn!("map '{}': a loader program can not initialize prog arrays", m.name_str());
+            crate::pr_warn!(
+                "map '{}': a loader program can not initialize prog arrays",
+                m.name_str()
+            );
             Err(Error::NOT_SUPPORTED)
         }
         None => Ok(()),
@@ -254,11 +297,17 @@ pub fn check_prog_arrays(o: &Object) -> Result<()> {
 
 /// End of `load`: the finished loader goes to the application.
 pub fn finish(o: &mut Object) -> Result<()> {
-    let Some(s) = o.gen.as_mut() else { return Ok(()) };
+    let Some(s) = o.gen.as_mut() else {
+        return Ok(());
+    };
     let g = s.gen.take().ok_or(Error::INVAL)?;
     let out = g.finish()?;
     let out = s.output.insert(out);
-    crate::pr_debug!("gen: loader of {} instructions and {} bytes of data", out.insns.len() / 8, out.data.len());
+    crate::pr_debug!(
+        "gen: loader of {} instructions and {} bytes of data",
+        out.insns.len() / 8,
+        out.data.len()
+    );
     s.sink.report(&out.insns, &out.data);
     Ok(())
 }
