@@ -306,6 +306,22 @@ static void test_object_settings(void)
 		CHECK_EQ(g.maps[i].map_fd, 0);
 	genload_close(&g);
 
+	/* a loader asked for again after one was generated: the first stays valid */
+	CHECK_EQ(genload_generate(&g, "obj_globals.bpf.o", 0), 0);
+	{
+		LIBBPF_OPTS(gen_loader_opts, again);
+		char *copy = malloc(g.opts.insns_sz);
+
+		memcpy(copy, g.opts.insns, g.opts.insns_sz);
+		CHECK_EQ(bpf_object__gen_loader(g.obj, &again), 0);
+		CHECK_EQ(bpf_object__load(g.obj), -EINVAL);
+		CHECK(again.insns == NULL);
+		CHECK(!memcmp(copy, g.opts.insns, g.opts.insns_sz));
+		CHECK_EQ(genload_run(&g), 0);
+		free(copy);
+	}
+	genload_close(&g);
+
 	/* an object closed with a loader requested but never loaded */
 	CHECK_EQ(genload_open(&g, "obj_globals.bpf.o"), 0);
 	CHECK_EQ(bpf_object__gen_loader(g.obj, &g.opts), 0);

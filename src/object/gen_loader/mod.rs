@@ -57,6 +57,8 @@ pub struct Session {
     started: bool,
     /// The finished loader, owned by the object for the application.
     output: Option<Output>,
+    /// Loaders of replaced sessions: the application may still hold them.
+    retired: Vec<Output>,
 }
 
 impl Session {
@@ -66,6 +68,7 @@ impl Session {
             gen: None,
             started: false,
             output: None,
+            retired: Vec::new(),
         }
     }
 
@@ -87,9 +90,16 @@ impl core::fmt::Debug for Session {
 impl super::Object {
     /// `bpf_object__gen_loader()`: the next load generates a loader
     /// program (see the module documentation) instead of loading. A second
-    /// call replaces the first; after a load the next load fails anyway.
+    /// call replaces the first (a loader already generated stays valid);
+    /// after a load the next load fails anyway.
     pub fn set_gen_loader(&mut self, sink: Box<dyn Sink>) {
-        self.gen = Some(Box::new(Session::new(sink)));
+        let mut s = Session::new(sink);
+        if let Some(old) = self.gen.take() {
+            // a loader handed out before stays valid until the object closes
+            s.retired = old.retired;
+            s.retired.extend(old.output);
+        }
+        self.gen = Some(Box::new(s));
     }
 
     /// Whether loads of this object generate a loader.
