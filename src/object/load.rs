@@ -14,6 +14,13 @@
 //! 5. `create_maps` (see [`super::create`]), then map fds into the code;
 //! 6. `sanitize_progs` (helper fallbacks for old kernels);
 //! 7. at load: every program, then prog-array `values`.
+//!
+//! With a loader session (`bpf_object__gen_loader()`) the same steps run,
+//! but what they would do in the kernel (BTF, maps, programs) is recorded
+//! into a loader program by `super::gen_loader::steps`: feature probes
+//! answer yes, vmlinux BTF is not loaded, CO-RE relocations, typed ksyms
+//! and attach targets are left to the loader, map references use
+//! `fd_array` indices.
 
 use std::os::fd::AsRawFd;
 

@@ -803,7 +803,7 @@ impl Generator {
             self.insns[j].off = i16::try_from(off).map_err(|_| Error::new(libc::ERANGE))?;
         }
         let table = self.data.len();
-        self.data.resize(table + (slots * 4 + 7) / 8 * 8, 0);
+        self.data.resize(table + (slots * 4).div_ceil(8) * 8, 0);
         for &(at, s) in &self.slot_refs {
             self.insns[at + 1].imm = (table + self.slot_index(s) * 4) as i32;
         }
