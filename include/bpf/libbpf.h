@@ -1977,7 +1977,16 @@ struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *ob
                                                      const char *name);
 
 /**
- * Not implemented yet: fails with `EOPNOTSUPP`.
+ * Makes the next `bpf_object__load()` generate a loader program instead
+ * of loading: a `BPF_PROG_TYPE_SYSCALL` program and its data that, run by
+ * a light skeleton (`skel_internal.h`'s `bpf_load_and_run()`), load the
+ * object's BTF, maps and programs in the kernel it runs on. After a
+ * successful load, `opts->insns`/`insns_sz` and `opts->data`/`data_sz`
+ * describe the loader (memory owned by the object, valid until
+ * `bpf_object__close()`); with `opts->gen_hash` the loader first checks
+ * the SHA-256 of its data map (signed loaders). `opts` must stay valid
+ * until the load. Returns 0, `-EFAULT` for NULL `opts`, `-EINVAL` for bad
+ * options or a NULL object.
  */
 int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
 

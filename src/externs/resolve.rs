@@ -26,6 +26,11 @@ pub trait ExternEnv {
     fn has_syscall_wrapper(&self) -> bool;
     /// vmlinux (and module) BTFs for typed ksyms; `None` when unavailable.
     fn ksym_targets(&self) -> Option<&Targets>;
+    /// Typed ksyms and kfuncs are left to a loader program to resolve in
+    /// the kernel it runs on: they count as set, with BTF id and object 0.
+    fn defer_typed_ksyms(&self) -> bool {
+        false
+    }
 }
 
 /// Gives the `.ksyms` variables their addresses from a kallsyms text (a
@@ -122,7 +127,16 @@ pub fn resolve_externs(
         kallsyms_set(externs, local, &text).map_err(|_| Error::INVAL)?;
     }
     let mut fd_array = Vec::new();
-    if need_vmlinux {
+    if need_vmlinux && env.defer_typed_ksyms() {
+        for ext in externs.iter_mut() {
+            if let ExternKind::Ksym(k) = &mut ext.kind {
+                if k.type_id != 0 {
+                    (k.kernel_btf_id, k.kernel_btf_obj_fd, k.btf_fd_idx) = (0, 0, 0);
+                    ext.is_set = true;
+                }
+            }
+        }
+    } else if need_vmlinux {
         let Some(targets) = env.ksym_targets() else {
             pr_warn!("Error loading vmlinux BTF: {}", -libc::ESRCH);
             return Err(Error::INVAL);
@@ -210,6 +224,9 @@ pub fn patch_extern_insn(
 pub struct SystemEnv<'a> {
     pub kconfig: Option<&'a str>,
     pub targets: Option<&'a Targets>,
+    /// Typed ksyms are resolved by a loader program (see
+    /// [`ExternEnv::defer_typed_ksyms`]).
+    pub defer_typed: bool,
 }
 
 impl ExternEnv for SystemEnv<'_> {
@@ -233,6 +250,9 @@ impl ExternEnv for SystemEnv<'_> {
     }
     fn ksym_targets(&self) -> Option<&Targets> {
         self.targets
+    }
+    fn defer_typed_ksyms(&self) -> bool {
+        self.defer_typed
     }
 }
 

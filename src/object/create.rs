@@ -18,7 +18,7 @@ use super::reloc::DataKind;
 use super::Object;
 
 /// Maps whose type takes no BTF key/value types.
-fn takes_no_btf(map_type: u32) -> bool {
+pub(crate) fn takes_no_btf(map_type: u32) -> bool {
     matches!(
         map_type,
         mt::PERF_EVENT_ARRAY
@@ -39,7 +39,7 @@ fn takes_no_btf(map_type: u32) -> bool {
 }
 
 /// A perf event array without size gets one slot per possible CPU.
-fn set_def_max_entries(m: &mut Map) -> Result<()> {
+pub(crate) fn set_def_max_entries(m: &mut Map) -> Result<()> {
     if m.def.map_type == mt::PERF_EVENT_ARRAY && m.def.max_entries == 0 {
         let n = crate::cpus::num_possible().map_err(|e| {
             crate::pr_warn!("map '{}': failed to determine number of system CPUs: {}", m.name_str(), e.neg());
@@ -243,6 +243,9 @@ fn init_map_slots(o: &Object, idx: usize) -> Result<()> {
 
 /// Step of prepare: every map with autocreate on, in object order.
 pub fn create_maps(o: &mut Object) -> Result<()> {
+    if o.generates_loader() {
+        return super::gen_loader::steps::create_maps(o);
+    }
     for i in 0..o.maps.len() {
         if let Err(e) = create_map_at(o, i) {
             crate::pr_warn!("map '{}': failed to create: {e}", o.maps[i].name_str());

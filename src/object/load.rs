@@ -14,6 +14,13 @@
 //! 5. `create_maps` (see [`super::create`]), then map fds into the code;
 //! 6. `sanitize_progs` (helper fallbacks for old kernels);
 //! 7. at load: every program, then prog-array `values`.
+//!
+//! With a loader session (`bpf_object__gen_loader()`) the same steps run,
+//! but what they would do in the kernel (BTF, maps, programs) is recorded
+//! into a loader program by `super::gen_loader::steps`: feature probes
+//! answer yes, vmlinux BTF is not loaded, CO-RE relocations, typed ksyms
+//! and attach targets are left to the loader, map references use
+//! `fd_array` indices.
 
 use std::os::fd::AsRawFd;
 
@@ -66,6 +73,10 @@ impl Object {
     /// Whether the running kernel supports `f` (through the object's BPF
     /// token when it has one).
     pub fn supports(&self, f: Feature) -> bool {
+        if self.generates_loader() {
+            // a loader is generated for the newest kernel
+            return true;
+        }
         match &self.feat_cache {
             Some(c) => c.supports(f),
             None => super::features::process().supports(f),
@@ -90,6 +101,7 @@ pub fn prepare<C: ObjectCell>(cell: &C) -> Result<()> {
             crate::pr_warn!("object '{}': prepare loading can't be attempted twice", o.name_str());
             return Err(Error::INVAL);
         }
+        super::gen_loader::steps::start(o);
         let res = prepare_token(o)
             .and_then(|()| probe_loading(o))
             .and_then(|()| resolve_externs(o))
@@ -124,14 +136,24 @@ pub fn load<C: ObjectCell, H: HandlerCalls>(cell: &C, hooks: &H) -> Result<()> {
         cell.with(|o| crate::pr_warn!("object '{}': load can't be attempted twice", o.name_str()));
         return Err(Error::INVAL);
     }
-    if !native {
+    // a loader may be generated for a host of the other byte order
+    if !native && !cell.with(|o| o.generates_loader()) {
         cell.with(|o| crate::pr_warn!("object '{}': loading non-native endianness is unsupported", o.name_str()));
         return Err(Error::new(code::ENDIAN));
     }
+    cell.with(|o| super::gen_loader::steps::check_start(o))?;
     if state < State::Prepared {
         prepare(cell)?;
     }
-    let res = load_progs(cell, hooks).and_then(|()| cell.with(super::create::init_prog_arrays));
+    let res = load_progs(cell, hooks).and_then(|()| {
+        cell.with(|o| {
+            if o.generates_loader() {
+                super::gen_loader::steps::check_prog_arrays(o).and_then(|()| super::gen_loader::steps::finish(o))
+            } else {
+                super::create::init_prog_arrays(o)
+            }
+        })
+    });
     cell.with(|o| {
         o.state = State::Loaded;
         if let Err(e) = res {
@@ -200,6 +222,9 @@ fn prepare_token(o: &mut Object) -> Result<()> {
 
 /// Step: the memlock rlimit, then a trivial program must load.
 fn probe_loading(o: &mut Object) -> Result<()> {
+    if o.generates_loader() {
+        return Ok(());
+    }
     if let Err(e) = crate::bpf_api::memlock::bump() {
         crate::pr_warn!("Failed to bump RLIMIT_MEMLOCK (err = {e}), you might need to do it explicitly!");
     }
@@ -237,7 +262,7 @@ fn probe_loading(o: &mut Object) -> Result<()> {
 fn load_vmlinux_btf(o: &mut Object) -> Result<()> {
     let typed_ksyms = o.externs.iter().any(|e| e.ksym().is_some_and(|k| k.type_id != 0));
     let core = o.has_core_relos && o.btf_custom_path.is_none();
-    if o.kernel_btf.is_some() || !(typed_ksyms || core) {
+    if o.kernel_btf.is_some() || o.generates_loader() || !(typed_ksyms || core) {
         return Ok(());
     }
     o.kernel_btf = Some(crate::relo::kernel::vmlinux()?);
@@ -257,7 +282,11 @@ fn resolve_externs(o: &mut Object) -> Result<()> {
         Some(k) => Some(crate::relo::kernel::targets(None, Some(k))?),
         None => None,
     };
-    let env = crate::externs::resolve::SystemEnv { kconfig: o.kconfig.as_deref(), targets: targets.as_ref() };
+    let env = crate::externs::resolve::SystemEnv {
+        kconfig: o.kconfig.as_deref(),
+        targets: targets.as_ref(),
+        defer_typed: o.generates_loader(),
+    };
     let kcfg = match o.kconfig_map {
         Some(i) => o.maps.get_mut(i).and_then(|m| m.mmaped.as_mut()).map(|m| m.as_mut_slice()),
         None => None,
@@ -272,11 +301,16 @@ fn resolve_externs(o: &mut Object) -> Result<()> {
 fn relocate_core(o: &mut Object) -> Result<()> {
     use crate::relo::object::{relocate_object, ProgCode, SectionRelos};
     let (Some(local), Some(ext)) = (o.btf.clone(), o.btf_ext.as_ref()) else { return Ok(()) };
-    let targets = match crate::relo::kernel::targets(o.btf_custom_path.as_deref(), o.kernel_btf.as_deref()) {
-        Ok(t) => t,
-        Err(e) => {
-            crate::pr_warn!("failed to perform CO-RE relocations: {}", e.neg());
-            return Err(e);
+    // a loader has the kernel it runs on relocate: records only
+    let targets = if o.generates_loader() {
+        None
+    } else {
+        match crate::relo::kernel::targets(o.btf_custom_path.as_deref(), o.kernel_btf.as_deref()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                crate::pr_warn!("failed to perform CO-RE relocations: {}", e.neg());
+                return Err(e);
+            }
         }
     };
     let sections: Vec<SectionRelos<'_>> = ext
@@ -297,7 +331,10 @@ fn relocate_core(o: &mut Object) -> Result<()> {
             autoload: p.autoload,
         })
         .collect();
-    let applied = relocate_object(&*local, &sections, &mut progs, &targets)?;
+    let applied = match &targets {
+        Some(t) => relocate_object(&*local, &sections, &mut progs, t)?,
+        None => crate::relo::object::record_object(&sections, &mut progs)?,
+    };
     drop(progs);
     for (p, insn_idx, core) in applied {
         let prog = &mut o.programs[p];
@@ -383,7 +420,11 @@ fn fill_map_fds(o: &mut Object) -> Result<()> {
             continue;
         }
         let p = &mut o.programs[i];
-        reloc::patch_map_fds(&mut p.insns, &p.relos, &fds);
+        if o.gen.is_some() {
+            reloc::use_map_indices(&mut p.insns, &p.relos);
+        } else {
+            reloc::patch_map_fds(&mut p.insns, &p.relos, &fds);
+        }
     }
     Ok(())
 }
@@ -443,7 +484,7 @@ fn load_progs<C: ObjectCell, H: HandlerCalls>(cell: &C, hooks: &H) -> Result<()>
 fn base_attrs(o: &Object, i: usize) -> ProgLoadAttrs {
     let p = &o.programs[i];
     let token = o.token_raw_fd().unwrap_or(0) as u32;
-    let with_btf = o.btf_raw_fd().is_some() && o.supports(Feature::BtfFunc);
+    let with_btf = (o.btf_raw_fd().is_some() || o.loader_has_btf()) && o.supports(Feature::BtfFunc);
     let info = |e: &super::program::ExtInfo| if with_btf && !e.is_empty() { InfoSrc::Program } else { InfoSrc::None };
     ProgLoadAttrs {
         expected_attach_type: p.expected_attach_type,
@@ -488,7 +529,11 @@ fn builtin_prepare(o: &mut Object, i: usize, flags: i64, attrs: &mut ProgLoadAtt
             );
             return Err(Error::INVAL);
         };
-        let (obj_fd, id) = super::sanitize::find_attach_btf_id(o, i, target)?;
+        let (obj_fd, id) = if o.generates_loader() {
+            super::gen_loader::steps::record_attach_target(o, i, target)?
+        } else {
+            super::sanitize::find_attach_btf_id(o, i, target)?
+        };
         o.programs[i].attach_btf_obj_fd = obj_fd;
         o.programs[i].attach_btf_id = id;
         attrs.attach_btf_obj_fd = obj_fd;
@@ -541,7 +586,13 @@ fn load_one<C: ObjectCell, H: HandlerCalls>(cell: &C, hooks: &H, i: usize) -> Re
         Ok(base_attrs(o, i))
     })?;
     run_prepare(cell, hooks, i, &mut attrs)?;
-    cell.with(|o| load_with_log(o, i, &attrs))
+    cell.with(|o| {
+        if o.generates_loader() {
+            super::gen_loader::steps::load_prog(o, i, &attrs)
+        } else {
+            load_with_log(o, i, &attrs)
+        }
+    })
 }
 
 /// The kernel load of program `i` with libbpf's log rules: no log at first

@@ -17,6 +17,7 @@ pub mod btf_info;
 pub mod create;
 pub mod elf;
 pub mod features;
+pub mod gen_loader;
 pub mod load;
 pub mod map_def;
 pub mod open;
@@ -121,6 +122,8 @@ pub struct Object {
     pub feat_cache: Option<Box<features::FeatureCache>>,
     /// USDT support, set up by the first USDT attachment (a failure is kept).
     pub usdt: Option<Result<Box<crate::usdt::attach::ObjectUsdt>>>,
+    /// Loads generate a loader program (`bpf_object__gen_loader()`).
+    pub gen: Option<Box<gen_loader::Session>>,
 }
 
 impl core::fmt::Debug for Object {

@@ -134,6 +134,7 @@ pub fn open(bytes: &[u8], path: Option<&str>, mem_name: Option<&[u8]>, opts: &Op
         token_fd: None,
         feat_cache: None,
         usdt: None,
+        gen: None,
     };
 
     let elf = Elf::parse(bytes, &obj.path)?;

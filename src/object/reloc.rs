@@ -312,6 +312,28 @@ pub fn patch_map_fds(insns: &mut [bpf_insn], relos: &[Reloc], fds: &[i32]) {
     }
 }
 
+/// For a loader program (which does not know map fds): every relocated
+/// map reference names the map by its index in the `fd_array` of the load
+/// instead (`BPF_PSEUDO_MAP_IDX`, `BPF_PSEUDO_MAP_IDX_VALUE`).
+pub fn use_map_indices(insns: &mut [bpf_insn], relos: &[Reloc]) {
+    for r in relos {
+        if !matches!(r.kind, RelocKind::Ld64 | RelocKind::Data | RelocKind::ExternLd64) {
+            continue;
+        }
+        let Some(insn) = insns.get_mut(r.insn_idx) else { continue };
+        if !is_ldimm64(insn) {
+            continue;
+        }
+        let src = match insn.src_reg() {
+            op::PSEUDO_MAP_FD => op::PSEUDO_MAP_IDX,
+            op::PSEUDO_MAP_VALUE => op::PSEUDO_MAP_IDX_VALUE,
+            _ => continue,
+        };
+        insn.set_src_reg(src);
+        insn.imm = r.map_idx as i32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

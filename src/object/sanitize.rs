@@ -185,6 +185,9 @@ pub fn sanitize_and_load_btf(o: &mut Object) -> Result<()> {
         return Ok(());
     }
     mark_static_funcs(o)?;
+    if o.generates_loader() {
+        return super::gen_loader::steps::load_btf(o);
+    }
     let support = BtfSupport::of(o);
     let (token, log, log_level) = (o.token_raw_fd().unwrap_or(0), o.log_buf, if o.log_level != 0 { 1 } else { 0 });
     let res = (|| {
@@ -282,7 +285,7 @@ pub fn exception_callback(o: &mut Object, i: usize) -> Result<Option<usize>> {
 }
 
 /// The kernel BTF prefix and kind of attach targets of `attach_type`.
-fn target_prefix_kind(attach_type: u32) -> (&'static str, u32) {
+pub(crate) fn target_prefix_kind(attach_type: u32) -> (&'static str, u32) {
     match attach_type {
         attach::TRACE_RAW_TP => ("btf_trace_", BTF_KIND_TYPEDEF),
         attach::LSM_MAC | attach::LSM_CGROUP => ("bpf_lsm_", BTF_KIND_FUNC),

@@ -51,6 +51,13 @@ pub fn relocate_object(
     r
 }
 
+/// The CO-RE relocations of the object's programs, found as
+/// [`relocate_object`] finds them but not applied (a loader program has
+/// the kernel apply them). `EINVAL` for malformed records.
+pub fn record_object(sections: &[SectionRelos<'_>], progs: &mut [ProgCode<'_>]) -> Result<Vec<AppliedRelo>> {
+    walk(sections, progs, |_, _, _, _| Ok(()))
+}
+
 fn relocate_all(
     local: &dyn TypeView,
     sections: &[SectionRelos<'_>],
@@ -58,6 +65,16 @@ fn relocate_all(
     targets: &Targets,
 ) -> Result<Vec<AppliedRelo>> {
     let mut relocator = CoreRelocator::new(local, targets);
+    walk(sections, progs, |prog, local_idx, relo, i| relocator.relocate(prog.name, prog.insns, local_idx, relo, i))
+}
+
+/// Calls `f` with every relocation record and the program (and
+/// program-relative instruction) it applies to; returns them all.
+fn walk(
+    sections: &[SectionRelos<'_>],
+    progs: &mut [ProgCode<'_>],
+    mut f: impl FnMut(&mut ProgCode<'_>, usize, &CoreRelo, usize) -> Result<()>,
+) -> Result<Vec<AppliedRelo>> {
     let mut applied = Vec::new();
     for sec in sections {
         if sec.sec_name.is_empty() {
@@ -86,7 +103,7 @@ fn relocate_all(
             }
             let local_idx = insn_idx - prog.sec_insn_off;
             applied.push((p, local_idx, *relo));
-            relocator.relocate(prog.name, prog.insns, local_idx, relo, i)?;
+            f(prog, local_idx, relo, i)?;
         }
     }
     Ok(applied)

@@ -5,7 +5,6 @@
 
 use crate::ffi::ctypes::*;
 use crate::ffi::handles;
-use crate::not_implemented;
 use crate::ffi::api::btf_h::types::*;
 use crate::ffi::api::libbpf_h::types::*;
 
@@ -67,10 +66,47 @@ pub unsafe extern "C" fn bpf_object__find_program_by_name(obj: *const bpf_object
     })
 }
 
-/// Not implemented yet: fails with `EOPNOTSUPP`.
+/// Makes the next `bpf_object__load()` generate a loader program instead
+/// of loading: a `BPF_PROG_TYPE_SYSCALL` program and its data that, run by
+/// a light skeleton (`skel_internal.h`'s `bpf_load_and_run()`), load the
+/// object's BTF, maps and programs in the kernel it runs on. After a
+/// successful load, `opts->insns`/`insns_sz` and `opts->data`/`data_sz`
+/// describe the loader (memory owned by the object, valid until
+/// `bpf_object__close()`); with `opts->gen_hash` the loader first checks
+/// the SHA-256 of its data map (signed loaders). `opts` must stay valid
+/// until the load. Returns 0, `-EFAULT` for NULL `opts`, `-EINVAL` for bad
+/// options or a NULL object.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_object__gen_loader(obj: *mut bpf_object, opts: *mut gen_loader_opts) -> c_int {
-    not_implemented!()
+    crate::ffi::entry::ffi("bpf_object__gen_loader", || {
+        if opts.is_null() {
+            return Err(crate::error::Error::new(libc::EFAULT));
+        }
+        // SAFETY: `opts` points to the caller's struct, starting with its size.
+        unsafe { crate::ffi::opts::read(opts) }?;
+        // SAFETY: `obj` is NULL or a live handle.
+        let h = unsafe { handles::object(obj) }?;
+        h.obj.set_gen_loader(Box::new(GenOptsSink(opts)));
+        Ok(0)
+    })
+}
+
+/// Where a generated loader goes: the application's `gen_loader_opts`,
+/// which libbpf's contract keeps valid until the load.
+struct GenOptsSink(*mut gen_loader_opts);
+
+impl crate::object::gen_loader::Sink for GenOptsSink {
+    fn gen_hash(&self) -> bool {
+        // SAFETY: the caller's options, validated when they were given.
+        unsafe { crate::ffi::opts::read(self.0) }.is_ok_and(|o| o.gen_hash)
+    }
+
+    fn report(&self, insns: &[u8], data: &[u8]) {
+        crate::opts_set!(self.0, gen_loader_opts, insns, insns.as_ptr().cast());
+        crate::opts_set!(self.0, gen_loader_opts, insns_sz, insns.len() as __u32);
+        crate::opts_set!(self.0, gen_loader_opts, data, data.as_ptr().cast());
+        crate::opts_set!(self.0, gen_loader_opts, data_sz, data.len() as __u32);
+    }
 }
 
 /// The kernel version the object carries (its `version` section, else the
